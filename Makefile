@@ -1,0 +1,180 @@
+# nfs-suite: the one non-recursive Makefile.
+#
+# ./configure (autoconf) writes config.mk; everything else is here. Objects and
+# generated XDR go to $(B) (default build/), never into the source tree, so
+#   make SANITIZE=1 CC=clang B=build-san
+# builds an AddressSanitizer + UBSan tree beside the normal one.
+#
+# Sources are found by directory: common/ and common/rpc/ form libnfscommon.a,
+# xdr/*.x are run through rpcgen into libnfsxdr.a, and each daemon directory is
+# linked into one program (see DAEMONS). Unit tests are tests/unit/test_*.c.
+
+ifeq ($(wildcard config.mk),)
+# A fresh clone: install what is missing, run autoreconf + configure, go on.
+.DEFAULT_GOAL := all
+all check check-one demo demo-stop install bench unit integration kernel-check clean:
+	@./scripts/bootstrap
+	@$(MAKE) --no-print-directory $@
+else
+include config.mk
+
+B		?= build
+SANITIZE	?= 0
+DESTDIR		?=
+
+WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+BASE_CFLAGS	:= -std=c11 -D_GNU_SOURCE -pthread -g -O2 -fno-strict-aliasing \
+		   -fstack-protector-strong
+ifeq ($(SANITIZE),1)
+BASE_CFLAGS	+= -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+SAN_LDFLAGS	:= -fsanitize=address,undefined
+endif
+PATHS		:= -DSYSCONFDIR='"$(sysconfdir)"' \
+		   -DSTATEDIR='"$(localstatedir)/lib/nfs-suite"' \
+		   -DRUNSTATEDIR='"$(runstatedir)"' \
+		   -DPACKAGE_VERSION='"$(PACKAGE_VERSION)"'
+INCS		:= -I. -I$(B) $(TIRPC_CFLAGS) $(GSSAPI_CFLAGS)
+ALL_CFLAGS	= $(BASE_CFLAGS) $(WARN) $(PATHS) $(INCS) $(CONF_CPPFLAGS) $(CONF_CFLAGS_EXTRA)
+# Generated XDR gets its own, quieter flags (rpcgen's -c output has unused
+# variables); it is still compiled with the sanitizers when they are on.
+XDR_CFLAGS	= $(BASE_CFLAGS) -Wall -Wno-unused-variable -Wno-unused-parameter $(INCS)
+LDLIBS		:= $(TIRPC_LIBS) $(GSSAPI_LIBS) -lpthread
+ALL_LDFLAGS	= $(CONF_LDFLAGS) $(SAN_LDFLAGS) -pthread
+
+# ---------------------------------------------------------------- XDR
+XDR_X		:= $(wildcard xdr/*.x)
+XDR_H		:= $(XDR_X:%.x=$(B)/%.h)
+XDR_C		:= $(XDR_X:%.x=$(B)/%_xdr.c)
+XDR_O		:= $(XDR_C:%.c=%.o)
+LIBXDR		:= $(B)/libnfsxdr.a
+
+$(B)/xdr/%.h: xdr/%.x
+	@mkdir -p $(dir $@)
+	$(RPCGEN) -h -o $@ $<
+$(B)/xdr/%_xdr.c: xdr/%.x
+	@mkdir -p $(dir $@)
+	$(RPCGEN) -c -o $@ $<
+$(B)/xdr/%_xdr.o: $(B)/xdr/%_xdr.c $(XDR_H)
+	$(CC) $(XDR_CFLAGS) -c -o $@ $<
+$(LIBXDR): $(XDR_O)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# ---------------------------------------------------------------- common
+COMMON_SRC	:= $(wildcard common/*.c common/rpc/*.c)
+COMMON_O	:= $(COMMON_SRC:%.c=$(B)/%.o)
+LIBCOMMON	:= $(B)/libnfscommon.a
+$(LIBCOMMON): $(COMMON_O)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Our C: every object waits for the generated headers.
+$(B)/%.o: %.c | $(XDR_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# ---------------------------------------------------------------- programs
+# Each daemon directory links into one program; TOOLS are single-file programs
+# that live beside the daemon they talk to.
+DAEMONS		:= rpcbind mountd nfsd lockd statd rquotad
+rpcbind_PROG	:= rpcbind
+mountd_PROG	:= rpc.mountd
+nfsd_PROG	:= rpc.nfsd
+lockd_PROG	:= rpc.lockd
+statd_PROG	:= rpc.statd
+rquotad_PROG	:= rpc.rquotad
+TOOLS		:= $(wildcard mountd/exportfs.c)
+
+define daemon_rules
+$(1)_SRC	:= $$(filter-out $$(TOOLS),$$(wildcard $(1)/*.c))
+$(1)_O		:= $$($(1)_SRC:%.c=$(B)/%.o)
+ifneq ($$($(1)_SRC),)
+PROGS		+= $(B)/$(1)/$$($(1)_PROG)
+$(B)/$(1)/$$($(1)_PROG): $$($(1)_O) $(LIBCOMMON) $(LIBXDR)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endif
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
+
+define tool_rules
+PROGS		+= $(B)/$(basename $(1))
+$(B)/$(basename $(1)): $(B)/$(basename $(1)).o $(LIBCOMMON) $(LIBXDR)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+# Small clients the integration tests drive (libtirpc programs).
+CLIENT_SRC	:= $(wildcard tests/clients/*.c)
+CLIENTS		:= $(CLIENT_SRC:%.c=$(B)/%)
+$(B)/tests/clients/%: $(B)/tests/clients/%.o $(LIBCOMMON) $(LIBXDR)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(CLIENT_LIBS_$*)
+CLIENT_LIBS_nfsprobe := -lnfs
+CLIENT_LIBS_nfsbench := -lnfs
+
+# ---------------------------------------------------------------- unit tests
+# tests/unit/test_X.c links libnfscommon, libnfsxdr and cmocka, plus the
+# daemon objects named in test_X_OBJS (link-time stubs live in the test).
+test_dispatch_OBJS := $(B)/rpcbind/rpcbd_procs.o
+test_rpcbd_OBJS	:= $(B)/rpcbind/rpcbd_db.o
+
+UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+UNITS		:= $(UNIT_SRC:%.c=$(B)/%)
+$(B)/tests/unit/%.o: tests/unit/%.c | $(XDR_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+.SECONDEXPANSION:
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $$($$*_OBJS) $(LIBCOMMON) $(LIBXDR)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS) $($*_LDLIBS)
+
+# ---------------------------------------------------------------- targets
+.PHONY: all check check-one unit integration kernel-check demo demo-stop \
+	install clean bench
+.DEFAULT_GOAL := all
+all: $(PROGS) $(CLIENTS)
+
+unit: $(UNITS)
+	tests/run-tests --build $(B) unit
+
+integration: all
+	tests/run-tests --build $(B) integration
+
+# The whole suite: unit + integration on the normal build, then the same built
+# with clang, AddressSanitizer and UBSan.
+check:
+	$(MAKE) --no-print-directory check-one B=build
+	$(MAKE) --no-print-directory check-one B=build-san SANITIZE=1 CC=clang
+
+check-one: all $(UNITS)
+	tests/run-tests --build $(B) unit integration
+
+demo: all
+	scripts/demo start $(B)
+demo-stop:
+	scripts/demo stop $(B)
+
+MANS		:= $(wildcard man/*.[58])
+install: all
+	$(INSTALL) -d $(DESTDIR)$(sbindir)
+	for p in $(PROGS); do $(INSTALL) -m 755 $$p $(DESTDIR)$(sbindir)/; done
+	for m in $(MANS); do \
+		s=$${m##*.}; $(INSTALL) -d $(DESTDIR)$(mandir)/man$$s; \
+		$(INSTALL) -m 644 $$m $(DESTDIR)$(mandir)/man$$s/; done
+	$(INSTALL) -d $(DESTDIR)$(prefix)/share/doc/nfs-suite
+	$(INSTALL) -m 644 etc/exports.example etc/nfs-suite.conf.example \
+		$(DESTDIR)$(prefix)/share/doc/nfs-suite/ 2>/dev/null || true
+	$(INSTALL) -d $(DESTDIR)$(prefix)/lib/systemd/system $(DESTDIR)$(sysconfdir)/init.d
+	for u in etc/systemd/*.service etc/systemd/*.socket; do [ -f "$$u" ] || continue; \
+		sed 's|@sbindir@|$(sbindir)|g; s|@sysconfdir@|$(sysconfdir)|g' $$u \
+		> $(DESTDIR)$(prefix)/lib/systemd/system/$${u##*/}; done
+	for s in etc/init.d/*; do [ -f "$$s" ] || continue; \
+		sed 's|@sbindir@|$(sbindir)|g; s|@sysconfdir@|$(sysconfdir)|g' $$s \
+		> $(DESTDIR)$(sysconfdir)/init.d/$${s##*/}; \
+		chmod 755 $(DESTDIR)$(sysconfdir)/init.d/$${s##*/}; done
+
+clean:
+	rm -rf build build-san build-clang
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+endif

@@ -1,0 +1,72 @@
+/*
+ * conf.h: the suite configuration file (INI, one section per daemon, like
+ * nfs-utils' nfs.conf). A daemon describes its section with a typed key
+ * table and gets its values in a struct; unknown keys in its section, bad
+ * values and syntax errors are reported with file:line.
+ *
+ *	# comment			; comment
+ *	[rpcbind]
+ *	user = _rpc
+ *	warm-start = yes
+ *
+ * Section and key names are case-insensitive; '-' and '_' are the same in
+ * key names. Values run to the end of the line, trimmed; "..." quotes keep
+ * spaces. Sections not in the suite's list of known sections are errors;
+ * sections of other daemons are checked only by those daemons.
+ */
+#ifndef NFS_CONF_H
+#define NFS_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common/parse.h"
+
+#define CONF_DEFAULT_PATH	SYSCONFDIR "/nfs-suite.conf"
+
+enum conf_type {
+	CONF_STR,	/* char *, strdup'd; freed by conf_free_values() */
+	CONF_INT,	/* long, range [min, max] */
+	CONF_BOOL,	/* bool: yes/no, true/false, on/off, 1/0 */
+	CONF_SIZE,	/* size_t with optional K/M/G suffix, range [min, max] */
+	CONF_LIST,	/* char *, comma/space separated list kept as text */
+};
+
+struct conf_key {
+	const char	*name;
+	enum conf_type	 type;
+	size_t		 off;		/* offsetof() into the values struct */
+	const char	*def;		/* default, as text; NULL = empty */
+	long long	 min, max;	/* for INT and SIZE */
+	const char	*help;		/* one line, for -T output */
+};
+
+#define CONF_KEY_END	{ NULL, 0, 0, NULL, 0, 0, NULL }
+
+/* One parsed file: every (section, key, value) with its line. */
+struct conf_file;
+
+/* Parse text (named path in messages). Returns 0 and *out, or -EINVAL with
+ * err filled. Never exits. */
+int	conf_parse(const char *path, const char *text, struct conf_file **out,
+	    struct parse_err *err);
+/* Read and parse a file; a missing file gives an empty config if
+ * missing_ok. Returns 0 or -errno (err filled for syntax errors). */
+int	conf_load(const char *path, bool missing_ok, struct conf_file **out,
+	    struct parse_err *err);
+void	conf_file_free(struct conf_file *cf);
+const char *conf_file_path(const struct conf_file *cf);
+
+/* Fill vals from the defaults, then from [section] of cf (cf may be NULL).
+ * Returns 0, or -EINVAL with err naming the line of an unknown key or bad
+ * value. */
+int	conf_apply(const struct conf_file *cf, const char *section,
+	    const struct conf_key *keys, void *vals, struct parse_err *err);
+/* Free the strings conf_apply() stored in vals. */
+void	conf_free_values(const struct conf_key *keys, void *vals);
+/* Print the effective values as an INI section (for -T). */
+void	conf_print(FILE *fp, const char *section, const struct conf_key *keys,
+	    const void *vals);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * daemon.h: process set-up shared by every daemon: detaching, the pidfile
+ * lock, the signal self-pipe and dropping privileges.
+ */
+#ifndef NFS_DAEMON_H
+#define NFS_DAEMON_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+
+/* Take an exclusive lock on path and write our pid into it. Returns the
+ * open fd (kept for the life of the process) or -EAGAIN if another
+ * instance holds it, or another -errno. */
+int	daemon_pidfile(const char *path);
+/* Rewrite the pid in a pidfile we hold (after daemon_detach()). */
+int	daemon_pidfile_update(int fd);
+/* fork, setsid, chdir("/"), stdio to /dev/null. 0 in the child; the parent
+ * exits 0. */
+int	daemon_detach(void);
+
+/* Signals that make a byte appear on the self-pipe: SIGTERM, SIGINT,
+ * SIGHUP, SIGUSR1, SIGUSR2; SIGPIPE is ignored. Returns the read end
+ * (non-blocking) or -errno. Each byte read is the signal number. */
+int	daemon_sigpipe(void);
+/* Read one pending signal number from the self-pipe; 0 if none. */
+int	daemon_sigpipe_read(int fd);
+
+/* Drop to user (name or numeric uid) and its primary group, no
+ * supplementary groups. keep_caps is a capability bitmask (1ULL <<
+ * CAP_xxx) kept in the permitted and effective sets afterwards, 0 for none.
+ * Returns 0 or -errno (-ENOENT: no such user). */
+int	priv_drop(const char *user, unsigned long long keep_caps);
+/* Look up a user; returns 0 or -ENOENT. */
+int	priv_lookup(const char *user, uid_t *uid, gid_t *gid);
+
+#endif

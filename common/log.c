@@ -1,0 +1,178 @@
+/*
+ * log.c: stderr when in the foreground, syslog otherwise. The settings are
+ * process-wide by nature (like openlog(3)); they are written once at start.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "common/log.h"
+
+static int		log_fg = 1;
+static const char	*log_ident = "nfs-suite";
+static unsigned		log_dmask;
+
+void
+log_init(int foreground, const char *ident)
+{
+	log_fg = foreground;
+	log_ident = ident;
+	if (!foreground)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	tzset();
+}
+
+void
+log_set_debug(unsigned mask)
+{
+	__atomic_store_n(&log_dmask, mask, __ATOMIC_RELAXED);
+}
+
+unsigned
+log_get_debug(void)
+{
+	return __atomic_load_n(&log_dmask, __ATOMIC_RELAXED);
+}
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} facilities[] = {
+	{ "call", LOG_D_CALL }, { "auth", LOG_D_AUTH }, { "xprt", LOG_D_XPRT },
+	{ "export", LOG_D_EXPORT }, { "fh", LOG_D_FH }, { "vfs", LOG_D_VFS },
+	{ "state", LOG_D_STATE }, { "all", LOG_D_ALL },
+};
+
+int
+log_parse_debug(const char *spec, unsigned *mask)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t i;
+	unsigned m = 0;
+
+	if (strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, spec);
+	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+			if (strcasecmp(tok, facilities[i].name) == 0)
+				break;
+		if (i == sizeof(facilities) / sizeof(facilities[0]))
+			return -EINVAL;
+		m |= facilities[i].bit;
+	}
+	*mask = m;
+	return 0;
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_fg) {
+		struct timespec ts;
+		struct tm tm;
+		char tbuf[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+		/* one fprintf: stdio locks the stream, lines never interleave */
+		fprintf(stderr, "%s.%03ld %s: %s%s%s\n", tbuf,
+		    ts.tv_nsec / 1000000, log_ident, msg,
+		    suffix ? ": " : "", suffix ? suffix : "");
+	} else
+		syslog(pri, "%s%s%s", msg, suffix ? ": " : "",
+		    suffix ? suffix : "");
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	char ebuf[128];
+	const char *e;
+	int saved = errno;
+	va_list ap;
+
+	e = strerror_r(saved, ebuf, sizeof(ebuf));
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, e);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_NOTICE, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_debug(unsigned facility, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((log_get_debug() & facility) == 0)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	char ebuf[128];
+	const char *e;
+	va_list ap;
+
+	e = strerror_r(errno, ebuf, sizeof(ebuf));
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, e);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, NULL);
+	va_end(ap);
+	exit(1);
+}
