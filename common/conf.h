@@ -56,6 +56,12 @@ int	conf_parse(const char *path, const char *text, struct conf_file **out,
 int	conf_load(const char *path, bool missing_ok, struct conf_file **out,
 	    struct parse_err *err);
 void	conf_file_free(struct conf_file *cf);
+/* An empty config (no file). NULL on allocation failure. */
+struct conf_file *conf_new(void);
+/* Add "key = value" to [section] as if at the end of the file (command-line
+ * -o overrides; messages name "command line"). 0 or -errno. */
+int	conf_add(struct conf_file *cf, const char *section, const char *key,
+	    const char *value);
 const char *conf_file_path(const struct conf_file *cf);
 
 /* Fill vals from the defaults, then from [section] of cf (cf may be NULL).

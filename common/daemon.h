@@ -33,4 +33,33 @@ int	priv_drop(const char *user, unsigned long long keep_caps);
 /* Look up a user; returns 0 or -ENOENT. */
 int	priv_lookup(const char *user, uid_t *uid, gid_t *gid);
 
+/*
+ * The flags every daemon shares: -F foreground, -f FILE config,
+ * -d (debug all, implies -F), -D LIST debug facilities, -t check the
+ * configuration and exit, -T print the effective configuration and exit,
+ * -o KEY=VALUE override a key of the daemon's section, -V, -h.
+ */
+struct conf_file;
+struct daemon_args {
+	bool		 foreground;
+	bool		 check_only;	/* -t */
+	bool		 print_conf;	/* -T */
+	unsigned	 debug;		/* LOG_D_* mask */
+	const char	*conf_path;	/* -f, or CONF_DEFAULT_PATH */
+	struct conf_file *cf;		/* loaded, with -o applied; caller frees */
+	char		 err[256];	/* message when -EINVAL is returned */
+};
+/*
+ * Parse argv. Options in extra_opts (getopt syntax) are passed to
+ * extra(opt, optarg, arg), which returns 0 or -EINVAL. Loads the config
+ * file (a missing default file is an empty config) and applies -o.
+ * Returns 0 to run, 1 when -h/-V printed what was asked (exit 0), or
+ * -EINVAL with da->err set (print it with the usage, exit 2/1).
+ * *optindp gets the index of the first operand.
+ */
+int	daemon_parse_args(int argc, char **argv, const char *section,
+	    const char *extra_opts, const char *usage_extra,
+	    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
+	    struct daemon_args *da, int *optindp);
+
 #endif
