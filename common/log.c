@@ -72,6 +72,9 @@ log_parse_debug(const char *spec, unsigned *mask)
 	return 0;
 }
 
+static void vlog(int, const char *, va_list, const char *)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
