@@ -1,0 +1,433 @@
+/*
+ * test_rpc_srv.c: the RPC server core, run in-process on loopback ports and
+ * driven by libtirpc clients and raw sockets: accept/reject replies, out of
+ * order replies, the duplicate request cache, the connection limit and the
+ * record cap.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <poll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <rpc/rpc.h>
+#include <stdatomic.h>
+#include <cmocka.h>
+
+#include "common/rpc/rpc_srv.h"
+
+#define TPROG	0x20000099u
+
+static atomic_uint counter;
+
+static enum disp
+t_null(struct req *rq, void *a, void *r)
+{
+	(void)rq; (void)a; (void)r;
+	return DISP_REPLY;
+}
+
+static enum disp
+t_echo(struct req *rq, char **a, char **r)
+{
+	*r = req_strdup(rq, *a);
+	return *r != NULL ? DISP_REPLY : DISP_SYSERR;
+}
+
+static enum disp
+t_slow(struct req *rq, void *a, u_int *r)
+{
+	(void)rq; (void)a;
+	usleep(300 * 1000);
+	*r = 7;
+	return DISP_REPLY;
+}
+
+static enum disp
+t_count(struct req *rq, void *a, u_int *r)
+{
+	(void)rq; (void)a;
+	*r = atomic_fetch_add(&counter, 1) + 1;
+	return DISP_REPLY;
+}
+
+static enum disp
+t_cred(struct req *rq, void *a, u_int *r)
+{
+	(void)a;
+	*r = rq->cred.uid;
+	return DISP_REPLY;
+}
+
+static const struct rpc_proc t_procs[] = {
+	[0] = RPC_PROC_VOID(t_null, 0),
+	[1] = { RPC_FN(t_echo), RPC_XDR(xdr_wrapstring), RPC_XDR(xdr_wrapstring),
+		sizeof(char *), sizeof(char *), 0, "t_echo" },
+	[2] = { RPC_FN(t_slow), RPC_XDR(xdr_void), RPC_XDR(xdr_u_int), 0,
+		sizeof(u_int), 0, "t_slow" },
+	[3] = { RPC_FN(t_count), RPC_XDR(xdr_void), RPC_XDR(xdr_u_int), 0,
+		sizeof(u_int), P_DRC, "t_count" },
+	[4] = { RPC_FN(t_cred), RPC_XDR(xdr_void), RPC_XDR(xdr_u_int), 0,
+		sizeof(u_int), P_CRED, "t_cred" },
+	/* 5: a hole */
+};
+
+static const struct rpc_version t_vers[] = {
+	{ 1, t_procs, 5 },
+	{ 3, t_procs, 5 },
+};
+
+static const struct rpc_program t_prog = {
+	.prog = TPROG, .name = "test", .versions = t_vers, .nversions = 2,
+	.no_register = true,
+};
+
+struct fixture {
+	struct rpc_srv	*srv;
+	pthread_t	 loop;
+	int		 port;
+};
+
+static void *
+loop_main(void *arg)
+{
+	struct fixture *f = arg;
+
+	rpc_srv_run(f->srv, -1, NULL, NULL);
+	return NULL;
+}
+
+static int
+setup(void **st)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct rpc_srv_config cfg = {
+		.nthreads = 4, .max_record = 8192, .max_conns = 8,
+		.idle_timeout = 2,
+	};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	f->srv = rpc_srv_new(&cfg);
+	assert_non_null(f->srv);
+	assert_int_equal(rpc_srv_add_program(f->srv, &t_prog), 0);
+	assert_int_equal(rpc_srv_enable_drc(f->srv, 64), 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(rpc_srv_listen(f->srv, RPC_XPRT_TCP,
+	    (struct sockaddr *)&sin, sizeof(sin)), 0);
+	f->port = rpc_srv_port(f->srv, RPC_XPRT_TCP, AF_INET);
+	sin.sin_port = htons(f->port);
+	assert_int_equal(rpc_srv_listen(f->srv, RPC_XPRT_UDP,
+	    (struct sockaddr *)&sin, sizeof(sin)), 0);
+	pthread_create(&f->loop, NULL, loop_main, f);
+	*st = f;
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	struct fixture *f = *st;
+
+	rpc_srv_stop(f->srv);
+	pthread_join(f->loop, NULL);
+	rpc_srv_free(f->srv);
+	free(f);
+	return 0;
+}
+
+static CLIENT *
+client(struct fixture *f, const char *proto, u_long vers)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int sock = RPC_ANYSOCK;
+	struct timeval tv = { 2, 0 };
+	CLIENT *c;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f->port);
+	if (strcmp(proto, "tcp") == 0)
+		c = clnttcp_create(&sin, TPROG, vers, &sock, 0, 0);
+	else
+		c = clntudp_create(&sin, TPROG, vers, tv, &sock);
+	assert_non_null(c);
+	return c;
+}
+
+static const struct timeval tmo = { 5, 0 };
+
+static void
+null_and_echo(void **st)
+{
+	struct fixture *f = *st;
+	const char *protos[] = { "tcp", "udp" };
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		CLIENT *c = client(f, protos[i], 1);
+		char *in = "hello, server", *out = NULL;
+
+		assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+		    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+		assert_int_equal(clnt_call(c, 1, RPC_XDR(xdr_wrapstring),
+		    (char *)&in, RPC_XDR(xdr_wrapstring), (char *)&out, tmo),
+		    RPC_SUCCESS);
+		assert_string_equal(out, in);
+		xdr_free(RPC_XDR(xdr_wrapstring), (char *)&out);
+		clnt_destroy(c);
+	}
+}
+
+static void
+rejections(void **st)
+{
+	struct fixture *f = *st;
+	CLIENT *c;
+	struct rpc_err e;
+	int bad = 1000;
+	u_int r;
+
+	c = client(f, "tcp", 2);	/* no version 2: PROG_MISMATCH 1..3 */
+	assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROGVERSMISMATCH);
+	clnt_geterr(c, &e);
+	assert_int_equal(e.re_vers.low, 1);
+	assert_int_equal(e.re_vers.high, 3);
+	clnt_destroy(c);
+
+	c = client(f, "udp", 3);
+	assert_int_equal(clnt_call(c, 5, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
+	assert_int_equal(clnt_call(c, 99, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
+	/* a string that claims 1000 bytes and has none */
+	assert_int_equal(clnt_call(c, 1, RPC_XDR(xdr_int), (char *)&bad,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_CANTDECODEARGS);
+	/* P_CRED with AUTH_NONE: too weak */
+	assert_int_equal(clnt_call(c, 4, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_u_int), (char *)&r, tmo), RPC_AUTHERROR);
+	clnt_geterr(c, &e);
+	assert_int_equal(e.re_why, AUTH_TOOWEAK);
+	/* with AUTH_SYS the handler sees the uid */
+	auth_destroy(c->cl_auth);
+	c->cl_auth = authunix_create("tester", 4242, 42, 0, NULL);
+	assert_int_equal(clnt_call(c, 4, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_u_int), (char *)&r, tmo), RPC_SUCCESS);
+	assert_int_equal(r, 4242);
+	clnt_destroy(c);
+
+	{
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		int sock = RPC_ANYSOCK;
+
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons(f->port);
+		c = clnttcp_create(&sin, TPROG + 1, 1, &sock, 0, 0);
+		assert_non_null(c);
+		assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+		    RPC_XDR(xdr_void), NULL, tmo), RPC_PROGUNAVAIL);
+		clnt_destroy(c);
+	}
+}
+
+/* ---------------------------------------------------------- raw calls */
+
+static size_t
+build_call(uint8_t *b, uint32_t xid, uint32_t prog, uint32_t vers,
+    uint32_t proc, uint32_t rpcvers)
+{
+	uint32_t w[10] = { xid, 0, rpcvers, prog, vers, proc, 0, 0, 0, 0 };
+	unsigned i;
+
+	for (i = 0; i < 10; i++)
+		w[i] = htonl(w[i]);
+	memcpy(b, w, sizeof(w));
+	return sizeof(w);
+}
+
+static int
+tcp_connect(struct fixture *f)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f->port);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+static void
+send_record(int fd, const uint8_t *b, size_t n)
+{
+	uint32_t m = htonl(0x80000000u | (uint32_t)n);
+
+	assert_int_equal(write(fd, &m, 4), 4);
+	assert_int_equal(write(fd, b, n), (ssize_t)n);
+}
+
+/* Read one reply record; returns its length or -1 on EOF/timeout. */
+static ssize_t
+recv_record(int fd, uint8_t *b, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint32_t m;
+	size_t len, got = 0;
+
+	if (poll(&p, 1, 3000) <= 0 || read(fd, &m, 4) != 4)
+		return -1;
+	len = ntohl(m) & 0x7fffffffu;
+	if (len > cap)
+		return -1;
+	while (got < len) {
+		ssize_t n = read(fd, b + got, len - got);
+
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+static uint32_t
+word(const uint8_t *b, unsigned i)
+{
+	uint32_t w;
+
+	memcpy(&w, b + 4 * i, 4);
+	return ntohl(w);
+}
+
+static void
+replies_out_of_order(void **st)
+{
+	struct fixture *f = *st;
+	uint8_t b[64], r[256];
+	int fd = tcp_connect(f);
+
+	send_record(fd, b, build_call(b, 111, TPROG, 1, 2, 2));	/* slow */
+	send_record(fd, b, build_call(b, 222, TPROG, 1, 0, 2));	/* null */
+	assert_true(recv_record(fd, r, sizeof(r)) > 0);
+	assert_int_equal(word(r, 0), 222);
+	assert_true(recv_record(fd, r, sizeof(r)) > 0);
+	assert_int_equal(word(r, 0), 111);
+	close(fd);
+}
+
+static void
+rpc_mismatch(void **st)
+{
+	struct fixture *f = *st;
+	uint8_t b[64], r[256];
+	int fd = tcp_connect(f);
+	ssize_t n;
+
+	send_record(fd, b, build_call(b, 5, TPROG, 1, 0, 3));
+	n = recv_record(fd, r, sizeof(r));
+	assert_int_equal(n, 6 * 4);
+	assert_int_equal(word(r, 1), 1);	/* REPLY */
+	assert_int_equal(word(r, 2), 1);	/* MSG_DENIED */
+	assert_int_equal(word(r, 3), 0);	/* RPC_MISMATCH */
+	assert_int_equal(word(r, 4), 2);
+	assert_int_equal(word(r, 5), 2);
+	close(fd);
+}
+
+static void
+drc_replays_over_udp(void **st)
+{
+	struct fixture *f = *st;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint8_t b[64], r1[256], r2[256], r3[256];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	size_t n;
+	unsigned before;
+	struct timeval tv = { 3, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f->port);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	before = atomic_load(&counter);
+	n = build_call(b, 0xabc, TPROG, 1, 3, 2);
+	assert_int_equal(send(fd, b, n, 0), (ssize_t)n);
+	assert_true(recv(fd, r1, sizeof(r1), 0) > 0);
+	assert_int_equal(send(fd, b, n, 0), (ssize_t)n);	/* retransmit */
+	assert_true(recv(fd, r2, sizeof(r2), 0) > 0);
+	assert_memory_equal(r1, r2, 7 * 4);
+	assert_int_equal(atomic_load(&counter), before + 1);
+	n = build_call(b, 0xabd, TPROG, 1, 3, 2);		/* new xid */
+	assert_int_equal(send(fd, b, n, 0), (ssize_t)n);
+	assert_true(recv(fd, r3, sizeof(r3), 0) > 0);
+	assert_int_equal(word(r3, 6), before + 2);
+	assert_int_equal(atomic_load(&counter), before + 2);
+	close(fd);
+}
+
+static void
+oversize_record_closes(void **st)
+{
+	struct fixture *f = *st;
+	uint8_t r[64];
+	int fd = tcp_connect(f);
+	uint32_t m = htonl(0x7fffffffu);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	assert_int_equal(write(fd, &m, 4), 4);
+	assert_true(poll(&p, 1, 3000) > 0);
+	assert_true(read(fd, r, sizeof(r)) <= 0);
+	close(fd);
+}
+
+static void
+connection_limit_never_locks_out(void **st)
+{
+	struct fixture *f = *st;
+	int fds[40], i;
+	CLIENT *c;
+
+	for (i = 0; i < 40; i++)
+		fds[i] = tcp_connect(f);	/* max_conns is 8 */
+	c = client(f, "tcp", 1);
+	assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+	clnt_destroy(c);
+	for (i = 0; i < 40; i++)
+		close(fds[i]);
+}
+
+static void
+idle_connections_reaped(void **st)
+{
+	struct fixture *f = *st;
+	int fd = tcp_connect(f);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint8_t b[16];
+
+	/* idle_timeout is 2 s: the server hangs up within a few seconds */
+	assert_true(poll(&p, 1, 6000) > 0);
+	assert_true(read(fd, b, sizeof(b)) <= 0);
+	close(fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(null_and_echo),
+		cmocka_unit_test(rejections),
+		cmocka_unit_test(replies_out_of_order),
+		cmocka_unit_test(rpc_mismatch),
+		cmocka_unit_test(drc_replays_over_udp),
+		cmocka_unit_test(oversize_record_closes),
+		cmocka_unit_test(connection_limit_never_locks_out),
+		cmocka_unit_test(idle_connections_reaped),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
