@@ -220,6 +220,7 @@ rejections(void **st)
 	assert_int_equal(clnt_call(c, 4, RPC_XDR(xdr_void), NULL,
 	    RPC_XDR(xdr_u_int), (char *)&r, tmo), RPC_SUCCESS);
 	assert_int_equal(r, 4242);
+	auth_destroy(c->cl_auth);
 	clnt_destroy(c);
 
 	{
