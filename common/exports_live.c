@@ -1,0 +1,228 @@
+/*
+ * exports_live.c: export table generations; see exports_live.h.
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/atomicio.h"
+#include "common/exports_live.h"
+#include "common/fh_resolve.h"
+
+uint32_t
+exp_live_id(const char *path)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *path != '\0'; path++) {
+		h ^= (unsigned char)*path;
+		h *= 16777619u;
+	}
+	return h != 0 ? h : 1;
+}
+
+static void
+fsid_text(const struct exp_opts *o, char *buf, size_t len)
+{
+	if (o->fsid_type == EXP_FSID_NUM)
+		snprintf(buf, len, "%u", o->fsid);
+	else if (o->fsid_type == EXP_FSID_UUID)
+		snprintf(buf, len, "%s", o->uuid_text);
+	else
+		buf[0] = '\0';
+}
+
+static void
+open_export(struct exp_live_export *x)
+{
+	const struct exp_client *c0 = x->e->nclients > 0 ? x->e->clients[0] : NULL;
+	char fsid[EXP_UUID_TEXTLEN + 16] = "";
+	struct stat st;
+	int rc;
+
+	x->root_fd = -1;
+	x->export_id = exp_live_id(x->e->path);
+	if (c0 != NULL)
+		fsid_text(&c0->opts, fsid, sizeof(fsid));
+	x->root_fd = open(x->e->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x->root_fd < 0) {
+		x->err = -errno;
+		return;
+	}
+	if (fstat(x->root_fd, &st) != 0) {
+		x->err = -errno;
+		goto fail;
+	}
+	x->dev = st.st_dev;
+	x->ino = st.st_ino;
+	if (fsid[0] != '\0')
+		rc = fh_volid_from_fsid(fsid, x->volid);
+	else
+		rc = fh_volid_from_fd(x->root_fd, x->volid);
+	if (rc != 0) {
+		x->err = rc;
+		goto fail;
+	}
+	return;
+fail:
+	close(x->root_fd);
+	x->root_fd = -1;
+}
+
+int
+exp_live_from_table(struct exp_table *t, struct exp_live **out)
+{
+	struct exp_live *l;
+	size_t i, j;
+
+	*out = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		exp_table_free(t);
+		return -ENOMEM;
+	}
+	l->table = t;
+	l->n = exp_count(t);
+	l->hash = exp_table_hash(t);
+	atomic_init(&l->refs, 1);
+	if (l->n > 0 && (l->ex = calloc(l->n, sizeof(*l->ex))) == NULL) {
+		exp_live_put(l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < l->n; i++) {
+		l->ex[i].e = exp_at(t, i);
+		open_export(&l->ex[i]);
+		/* two paths with one id would let handles cross exports */
+		for (j = 0; j < i; j++)
+			if (l->ex[j].export_id == l->ex[i].export_id) {
+				exp_live_put(l);
+				return -EEXIST;
+			}
+	}
+	*out = l;
+	return 0;
+}
+
+int
+exp_live_load(const struct exp_live_src *src, bool ignore_etab,
+    struct exp_live **out, struct exp_err *err)
+{
+	struct exp_table *t = NULL;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if (!ignore_etab && src->etab != NULL && stat(src->etab, &st) == 0)
+		rc = exp_load(src->etab, NULL, &t, err);
+	else
+		rc = exp_load(src->file, src->dir, &t, err);
+	if (rc != 0)
+		return rc;
+	if ((rc = exp_resolve(t, exp_resolver_getaddrinfo, NULL)) != 0) {
+		exp_table_free(t);
+		return rc;
+	}
+	rc = exp_live_from_table(t, out);
+	if (rc == -EEXIST) {
+		snprintf(err->file, sizeof(err->file), "%s", src->file);
+		parse_err_set(&err->pos, 0, 0,
+		    "two export paths hash to the same export id");
+	}
+	return rc;
+}
+
+struct exp_live *
+exp_live_ref(struct exp_live *l)
+{
+	if (l != NULL)
+		atomic_fetch_add(&l->refs, 1);
+	return l;
+}
+
+void
+exp_live_put(struct exp_live *l)
+{
+	size_t i;
+
+	if (l == NULL || atomic_fetch_sub(&l->refs, 1) != 1)
+		return;
+	for (i = 0; l->ex != NULL && i < l->n; i++)
+		if (l->ex[i].root_fd >= 0)
+			close(l->ex[i].root_fd);
+	free(l->ex);
+	exp_table_free(l->table);
+	free(l);
+}
+
+const struct exp_live_export *
+exp_live_by_id(const struct exp_live *l, uint32_t export_id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->ex[i].export_id == export_id && l->ex[i].err == 0)
+			return &l->ex[i];
+	return NULL;
+}
+
+const struct exp_live_export *
+exp_live_by_export(const struct exp_live *l, const struct exp_export *e)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->ex[i].e == e)
+			return l->ex[i].err == 0 ? &l->ex[i] : NULL;
+	return NULL;
+}
+
+void
+exp_holder_init(struct exp_holder *h)
+{
+	pthread_mutex_init(&h->lock, NULL);
+	h->cur = NULL;
+}
+
+struct exp_live *
+exp_holder_get(struct exp_holder *h)
+{
+	struct exp_live *l;
+
+	pthread_mutex_lock(&h->lock);
+	l = exp_live_ref(h->cur);
+	pthread_mutex_unlock(&h->lock);
+	return l;
+}
+
+void
+exp_holder_set(struct exp_holder *h, struct exp_live *l)
+{
+	struct exp_live *old;
+
+	pthread_mutex_lock(&h->lock);
+	old = h->cur;
+	h->cur = l;
+	pthread_mutex_unlock(&h->lock);
+	exp_live_put(old);
+}
+
+void
+exp_holder_destroy(struct exp_holder *h)
+{
+	exp_holder_set(h, NULL);
+	pthread_mutex_destroy(&h->lock);
+}
+
+int
+exp_live_write_ack(const char *path, uint64_t hash)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%016" PRIx64 "\n", hash);
+
+	return atomic_write_file(path, buf, (size_t)n, 0644);
+}

@@ -1,0 +1,93 @@
+/*
+ * exports_live.h: the export table as mountd, nfsd and exportfs serve it.
+ *
+ * One generation = an immutable exp_table plus, per export, what the
+ * filesystem says about it (root fd, dev/ino, volume id) and a stable
+ * export id. A generation is reference counted; the holder swaps in a new
+ * one only when it loaded whole, so requests in flight finish on the old.
+ *
+ * Where the table comes from, the contract between exportfs and the daemons
+ * (all of them read the same file, so they always agree):
+ *   - exportfs validates /etc/exports (+ exports.d), writes the canonical
+ *     text to the etab file atomically (whole or nothing), then sends
+ *     SIGHUP to rpc.mountd and rpc.nfsd;
+ *   - a daemon loads the etab when it exists, else the exports files
+ *     (first start), and on SIGHUP loads again; a table that fails to load
+ *     is logged with file:line and the old one keeps serving;
+ *   - after each load a daemon writes the table's hash to
+ *     <state-dir>/<daemon>.exports-hash, so exportfs can confirm both took it.
+ */
+#ifndef NFS_EXPORTS_LIVE_H
+#define NFS_EXPORTS_LIVE_H
+
+#include <sys/types.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "common/exports.h"
+#include "common/fh.h"
+
+struct exp_live_export {
+	const struct exp_export	*e;
+	int			 root_fd;	/* O_RDONLY|O_DIRECTORY, -1 if err */
+	dev_t			 dev;
+	ino_t			 ino;
+	uint8_t			 volid[FH_VOLID_LEN];
+	uint32_t		 export_id;	/* exp_live_id(path) */
+	int			 err;		/* -errno: export unusable */
+};
+
+struct exp_live {
+	struct exp_table	*table;
+	size_t			 n;
+	struct exp_live_export	*ex;		/* exp_at() order */
+	uint64_t		 hash;
+	atomic_int		 refs;
+};
+
+/* Where to read exports from ([exports] section of the config). */
+struct exp_live_src {
+	const char	*file;		/* /etc/exports */
+	const char	*dir;		/* /etc/exports.d */
+	const char	*etab;		/* STATEDIR "/etab" */
+};
+
+/* The export id of a path: 32-bit FNV-1a of the normalized path, never 0. */
+uint32_t exp_live_id(const char *path);
+
+/*
+ * Load a generation: the etab if it exists (unless ignore_etab), else the
+ * exports files; resolve host names (getaddrinfo: not for the request
+ * path); open each export root. An export whose directory cannot be opened
+ * is kept with err set (logged by the caller) and matches nothing. Returns
+ * 0 and *out (refs 1), or -errno with err filled.
+ */
+int	exp_live_load(const struct exp_live_src *src, bool ignore_etab,
+	    struct exp_live **out, struct exp_err *err);
+/* Build a generation from an already parsed table (takes ownership). */
+int	exp_live_from_table(struct exp_table *t, struct exp_live **out);
+struct exp_live *exp_live_ref(struct exp_live *l);
+void	exp_live_put(struct exp_live *l);
+
+const struct exp_live_export *exp_live_by_id(const struct exp_live *l,
+	    uint32_t export_id);
+const struct exp_live_export *exp_live_by_export(const struct exp_live *l,
+	    const struct exp_export *e);
+
+/* The current generation, swapped atomically. */
+struct exp_holder {
+	pthread_mutex_t		 lock;
+	struct exp_live		*cur;
+};
+void	exp_holder_init(struct exp_holder *h);
+/* A reference to the current generation (NULL before the first set). */
+struct exp_live *exp_holder_get(struct exp_holder *h);
+/* Install l (takes the caller's reference); the old one is put. */
+void	exp_holder_set(struct exp_holder *h, struct exp_live *l);
+void	exp_holder_destroy(struct exp_holder *h);
+
+/* Write "<hash in hex>\n" to path atomically (the daemons' ack). */
+int	exp_live_write_ack(const char *path, uint64_t hash);
+
+#endif
