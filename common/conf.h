@@ -10,9 +10,11 @@
  *	warm-start = yes
  *
  * Section and key names are case-insensitive; '-' and '_' are the same in
- * key names. Values run to the end of the line, trimmed; "..." quotes keep
- * spaces. Sections not in the suite's list of known sections are errors;
- * sections of other daemons are checked only by those daemons.
+ * key names. Values run to the end of the line, trimmed; a '#' or ';'
+ * after a blank starts a comment; "..." quotes keep spaces and comment
+ * characters (\" and \\ escape). Sections not in the suite's list of
+ * known sections are errors; sections of other daemons are checked only by
+ * those daemons.
  */
 #ifndef NFS_CONF_H
 #define NFS_CONF_H
@@ -38,7 +40,7 @@ struct conf_key {
 	enum conf_type	 type;
 	size_t		 off;		/* offsetof() into the values struct */
 	const char	*def;		/* default, as text; NULL = empty */
-	long long	 min, max;	/* for INT and SIZE */
+	long long	 min, max;	/* for INT and SIZE; both 0: no limit */
 	const char	*help;		/* one line, for -T output */
 };
 

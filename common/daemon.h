@@ -51,7 +51,9 @@ struct daemon_args {
 };
 /*
  * Parse argv. Options in extra_opts (getopt syntax) are passed to
- * extra(opt, optarg, arg), which returns 0 or -EINVAL. Loads the config
+ * extra(opt, optarg, arg), which returns 0 or -EINVAL; they take precedence
+ * over a common letter. usage_extra ends the -h usage line, or if it spans
+ * lines (option descriptions) is printed below it. Loads the config
  * file (a missing default file is an empty config) and applies -o.
  * Returns 0 to run, 1 when -h/-V printed what was asked (exit 0), or
  * -EINVAL with da->err set (print it with the usage, exit 2/1).

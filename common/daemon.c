@@ -1,0 +1,549 @@
+/*
+ * daemon.c: process set-up shared by every daemon: the pidfile lock,
+ * detaching, the signal self-pipe, dropping privileges and the common
+ * command-line flags.
+ */
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <linux/capability.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/conf.h"
+#include "common/daemon.h"
+#include "common/log.h"
+#include "common/util.h"
+
+/* ---------------------------------------------------------------- pidfile */
+
+static int
+write_pid(int fd)
+{
+	char buf[32];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1)
+		return -errno;
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		return errno != 0 ? -errno : -EIO;
+	return 0;
+}
+
+int
+daemon_pidfile(const char *path)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1)
+		return -errno;
+	/* flock(2) locks belong to the open file description: they survive
+	 * daemon_detach()'s fork and vanish when the last holder dies. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		rc = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		close(fd);
+		return rc;
+	}
+	if ((rc = write_pid(fd)) != 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int
+daemon_pidfile_update(int fd)
+{
+	return write_pid(fd);
+}
+
+int
+daemon_detach(void)
+{
+	pid_t pid;
+	int fd;
+
+	/* Whatever stdio holds must not be written twice. */
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return -errno;
+	if (pid != 0)
+		_exit(0);
+	if (setsid() == -1)
+		return -errno;
+	if (chdir("/") == -1)
+		return -errno;
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		return -errno;
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1) {
+		int rc = -errno;
+
+		if (fd > STDERR_FILENO)
+			close(fd);
+		return rc;
+	}
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- signals */
+
+/*
+ * The write end of the self-pipe. A signal handler gets no context
+ * argument, so this is the one piece of file-scope state in common/: set
+ * by daemon_sigpipe() before the handlers are installed, read only by the
+ * handler.
+ */
+static volatile sig_atomic_t sigpipe_wfd = -1;
+
+static void
+sig_handler(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t n;
+
+	/* A full pipe drops the byte: a pending byte is already queued. */
+	n = write(sigpipe_wfd, &b, 1);
+	(void)n;
+	errno = saved;
+}
+
+int
+daemon_sigpipe(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa;
+	int fds[2], old;
+	size_t i;
+
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == -1)
+		return -errno;
+	old = sigpipe_wfd;
+	sigpipe_wfd = fds[1];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sig_handler;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < nitems(sigs); i++)
+		if (sigaction(sigs[i], &sa, NULL) == -1)
+			goto fail;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		goto fail;
+	/* A second call replaces the pipe; the caller owns the old read end. */
+	if (old != -1)
+		close(old);
+	return fds[0];
+fail: {
+		int rc = -errno;
+
+		sigpipe_wfd = old;
+		close(fds[0]);
+		close(fds[1]);
+		return rc;
+	}
+}
+
+int
+daemon_sigpipe_read(int fd)
+{
+	unsigned char b;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, &b, 1);
+		if (n == 1)
+			return b;
+		if (n == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return -errno;
+	}
+}
+
+/* ---------------------------------------------------------------- privileges */
+
+static int
+pw_lookup(const char *name, uid_t uid, uid_t *uidp, gid_t *gidp)
+{
+	struct passwd pw, *res = NULL;
+	char *buf = NULL, *nbuf;
+	size_t len = 1024;
+	int rc;
+
+	for (;;) {
+		if ((nbuf = realloc(buf, len)) == NULL) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		if (name != NULL)
+			rc = getpwnam_r(name, &pw, buf, len, &res);
+		else
+			rc = getpwuid_r(uid, &pw, buf, len, &res);
+		if (rc != ERANGE || len >= 1024 * 1024)
+			break;
+		len *= 4;
+	}
+	if (rc == 0 && res != NULL) {
+		*uidp = pw.pw_uid;
+		*gidp = pw.pw_gid;
+	}
+	free(buf);
+	if (rc == ERANGE || rc == ENOMEM)
+		return -rc;
+	return res != NULL ? 0 : -ENOENT;
+}
+
+int
+priv_lookup(const char *user, uid_t *uid, gid_t *gid)
+{
+	unsigned long v;
+	char *end;
+	int rc;
+
+	if (user == NULL || *user == '\0')
+		return -ENOENT;
+	if ((rc = pw_lookup(user, 0, uid, gid)) != -ENOENT)
+		return rc;
+	/* A numeric uid must still have a passwd entry: that is where its
+	 * group comes from. */
+	if (user[0] < '0' || user[0] > '9')
+		return -ENOENT;
+	errno = 0;
+	v = strtoul(user, &end, 10);
+	if (*end != '\0' || errno != 0 || v >= (uid_t)-1)
+		return -ENOENT;
+	return pw_lookup(NULL, (uid_t)v, uid, gid);
+}
+
+static int
+capget_self(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+
+	memset(data, 0, 2 * sizeof(data[0]));
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return -errno;
+	return 0;
+}
+
+/* Permitted = effective = keep, inheritable empty. */
+static int
+capset_self(unsigned long long keep)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[0].permitted = data[0].effective = (uint32_t)keep;
+	data[1].permitted = data[1].effective = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		return -errno;
+	return 0;
+}
+
+int
+priv_drop(const char *user, unsigned long long keep_caps)
+{
+	struct __user_cap_data_struct data[2];
+	unsigned long long perm, eff;
+	uid_t uid;
+	gid_t gid;
+	int rc, was_root = geteuid() == 0;
+
+	if (keep_caps >> (CAP_LAST_CAP + 1) != 0)
+		return -EINVAL;
+	if ((rc = priv_lookup(user, &uid, &gid)) != 0)
+		return rc;
+	/*
+	 * Already that user and without privilege (a daemon run by a user,
+	 * or a test): nothing left to drop, and setgroups() would fail.
+	 */
+	if (!was_root && getuid() == uid && geteuid() == uid &&
+	    getgid() == gid && getegid() == gid && keep_caps == 0)
+		return 0;
+	/* Without KEEPCAPS the kernel clears every capability at setuid. */
+	if (keep_caps != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)
+		return -errno;
+	if (setgroups(0, NULL) == -1 ||
+	    setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1) {
+		rc = -errno;
+		goto out;
+	}
+	if (keep_caps != 0 && (rc = capset_self(keep_caps)) != 0)
+		goto out;
+
+	/* Check the result rather than trust it. */
+	if (getuid() != uid || geteuid() != uid || getgid() != gid ||
+	    getegid() != gid || getgroups(0, NULL) != 0) {
+		rc = -EPERM;
+		goto out;
+	}
+	if ((rc = capget_self(data)) != 0)
+		goto out;
+	perm = (unsigned long long)data[1].permitted << 32 | data[0].permitted;
+	eff = (unsigned long long)data[1].effective << 32 | data[0].effective;
+	if (uid != 0 && (perm != keep_caps || eff != keep_caps)) {
+		rc = -EPERM;
+		goto out;
+	}
+	if (was_root && uid != 0 &&
+	    (keep_caps & (1ULL << CAP_SETUID)) == 0 && setuid(0) != -1) {
+		rc = -EPERM;
+		goto out;
+	}
+	if (was_root && gid != 0 &&
+	    (keep_caps & (1ULL << CAP_SETGID)) == 0 && setgid(0) != -1) {
+		rc = -EPERM;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (keep_caps != 0)
+		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- flags */
+
+#define COMMON_OPTS	"Ff:dD:tTo:Vh"
+
+static const char *
+prog_name(const char *argv0)
+{
+	const char *p;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return "nfs-suite";
+	p = strrchr(argv0, '/');
+	return p != NULL ? p + 1 : argv0;
+}
+
+/*
+ * usage_extra is either operands for the usage line ("[nthreads]") or, when
+ * it spans lines, descriptions of the daemon's own options printed below.
+ */
+static void
+usage(const char *prog, const char *usage_extra)
+{
+	const char *x = usage_extra != NULL ? usage_extra : "";
+	bool lines = strchr(x, '\n') != NULL;
+	size_t n = strlen(x);
+
+	printf("usage: %s [-dFhTtV] [-D facilities] [-f file] [-o key=value]"
+	    "%s%s\n", prog, !lines && n > 0 ? " " : "", lines ? "" : x);
+	if (lines)
+		printf("%s%s", x, x[n - 1] == '\n' ? "" : "\n");
+}
+
+/*
+ * Apply the -o KEY=VALUE overrides to da->cf. Blanks around KEY are
+ * dropped; VALUE is taken as given (the shell has already quoted it).
+ */
+static int
+apply_overrides(struct daemon_args *da, const char *section,
+    char **overrides, size_t n)
+{
+	const char *k, *kend, *eq;
+	char *key;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		for (k = overrides[i]; *k == ' ' || *k == '\t'; k++)
+			;
+		if ((eq = strchr(k, '=')) == NULL) {
+			snprintf(da->err, sizeof(da->err),
+			    "-o %s: expected KEY=VALUE", overrides[i]);
+			return -EINVAL;
+		}
+		for (kend = eq; kend > k && (kend[-1] == ' ' ||
+		    kend[-1] == '\t'); kend--)
+			;
+		if (kend == k) {
+			snprintf(da->err, sizeof(da->err),
+			    "-o %s: expected KEY=VALUE", overrides[i]);
+			return -EINVAL;
+		}
+		if ((key = strndup(k, (size_t)(kend - k))) == NULL) {
+			snprintf(da->err, sizeof(da->err), "out of memory");
+			return -ENOMEM;
+		}
+		rc = conf_add(da->cf, section, key, eq + 1);
+		free(key);
+		if (rc != 0) {
+			snprintf(da->err, sizeof(da->err),
+			    "-o %s: %s", overrides[i], rc == -EINVAL ?
+			    "bad key name or value" : strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+daemon_parse_args(int argc, char **argv, const char *section,
+    const char *extra_opts, const char *usage_extra,
+    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
+    struct daemon_args *da, int *optindp)
+{
+	struct parse_err perr;
+	char *optstr = NULL, **overrides = NULL;
+	const char *prog = prog_name(argc > 0 ? argv[0] : NULL);
+	size_t noverrides = 0, len;
+	bool explicit_conf = false;
+	unsigned mask;
+	int c, rc;
+
+	memset(da, 0, sizeof(*da));
+	da->conf_path = CONF_DEFAULT_PATH;
+	if (optindp != NULL)
+		*optindp = argc;
+	if (extra_opts == NULL)
+		extra_opts = "";
+	/*
+	 * "+": stop at the first operand (no GNU permutation); ":": report a
+	 * missing argument as ':'. The daemon's own options come first so
+	 * one of them may take over a common letter.
+	 */
+	len = strlen(extra_opts) + sizeof(COMMON_OPTS) + 2;
+	if ((optstr = malloc(len)) == NULL ||
+	    (overrides = calloc((size_t)(argc > 0 ? argc : 1),
+	    sizeof(*overrides))) == NULL) {
+		snprintf(da->err, sizeof(da->err), "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	snprintf(optstr, len, "+:%s%s", extra_opts, COMMON_OPTS);
+
+	optind = 0;	/* glibc: full re-initialisation, for repeated calls */
+	opterr = 0;
+	while ((c = getopt(argc, argv, optstr)) != -1) {
+		if (c == '?') {
+			snprintf(da->err, sizeof(da->err), "unknown option -%c",
+			    optopt);
+			rc = -EINVAL;
+			goto out;
+		}
+		if (c == ':') {
+			snprintf(da->err, sizeof(da->err),
+			    "option -%c needs an argument", optopt);
+			rc = -EINVAL;
+			goto out;
+		}
+		if (strchr(extra_opts, c) != NULL) {
+			if (extra == NULL ||
+			    (rc = extra(c, optarg, arg)) != 0) {
+				snprintf(da->err, sizeof(da->err),
+				    "bad option -%c%s%s", c,
+				    optarg != NULL ? " " : "",
+				    optarg != NULL ? optarg : "");
+				rc = -EINVAL;
+				goto out;
+			}
+			continue;
+		}
+		switch (c) {
+		case 'F':
+			da->foreground = true;
+			break;
+		case 'f':
+			da->conf_path = optarg;
+			explicit_conf = true;
+			break;
+		case 'd':
+			da->foreground = true;
+			da->debug |= LOG_D_ALL;
+			break;
+		case 'D':
+			if (log_parse_debug(optarg, &mask) != 0) {
+				snprintf(da->err, sizeof(da->err),
+				    "-D %s: unknown debug facility (call, "
+				    "auth, xprt, export, fh, vfs, state, all)",
+				    optarg);
+				rc = -EINVAL;
+				goto out;
+			}
+			da->debug |= mask;
+			break;
+		case 't':
+			da->check_only = true;
+			break;
+		case 'T':
+			da->print_conf = true;
+			break;
+		case 'o':
+			overrides[noverrides++] = optarg;
+			break;
+		case 'V':
+			printf("%s nfs-suite %s\n", prog, PACKAGE_VERSION);
+			rc = 1;
+			goto out;
+		case 'h':
+			usage(prog, usage_extra);
+			rc = 1;
+			goto out;
+		default:
+			snprintf(da->err, sizeof(da->err), "unknown option -%c",
+			    c);
+			rc = -EINVAL;
+			goto out;
+		}
+	}
+	if (optindp != NULL)
+		*optindp = optind;
+
+	rc = conf_load(da->conf_path, !explicit_conf, &da->cf, &perr);
+	if (rc != 0) {
+		if (perr.line != 0)
+			snprintf(da->err, sizeof(da->err), "%s:%u:%u: %s",
+			    da->conf_path, perr.line, perr.col, perr.msg);
+		else
+			snprintf(da->err, sizeof(da->err), "%s: %s",
+			    da->conf_path, strerror(-rc));
+		rc = -EINVAL;
+		goto out;
+	}
+	if ((rc = apply_overrides(da, section, overrides, noverrides)) != 0) {
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		conf_file_free(da->cf);
+		da->cf = NULL;
+	}
+	free(optstr);
+	free(overrides);
+	return rc;
+}
