@@ -262,6 +262,7 @@ need_rpcbind() {
 }
 
 # rpcbind_conf [KEY=VALUE...]: $T/rpcbind.conf, state in /var/lib/nfs-suite.
+# shellcheck disable=SC2120  # arguments are optional
 rpcbind_conf() {
 	local kv
 	{
@@ -278,6 +279,7 @@ rpcbind_conf() {
 
 # start_rpcbind [ARGS...]: foreground rpcbind on $T/rpcbind.conf (written
 # with the defaults if missing), wait until tcp and udp answer.
+# shellcheck disable=SC2120  # arguments are optional
 start_rpcbind() {
 	[ -f "$T/rpcbind.conf" ] || rpcbind_conf state-dir=/var/lib/nfs-suite/rpcbind
 	start_daemon rpcbind "$RPCBIND" -F -f "$T/rpcbind.conf" "$@"
