@@ -111,8 +111,24 @@ struct rpc_srv {
 	struct rpc_srv_stats	 st;
 };
 
-/* server.c */
+/* conn.c */
 void	conn_put(struct rpc_conn *c);
+void	conn_close(struct rpc_srv *srv, struct rpc_conn *c, const char *why);
+void	conn_graveyard_flush(struct rpc_srv *srv);
+void	conn_reap_idle(struct rpc_srv *srv, time_t now);
+void	xprt_accept(struct rpc_srv *srv, struct rpc_listener *l);
+void	xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events);
+void	xprt_resume(struct rpc_srv *srv);
+struct req *req_new(struct rpc_srv *srv, enum rpc_xprt_kind kind, const char *netid);
+void	req_free(struct req *rq);
+bool	srv_queue_full(struct rpc_srv *srv);
+void	srv_enqueue(struct rpc_srv *srv, struct req *rq);
+/* udp.c */
+void	xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l);
+/* loop.c */
+int	workers_start(struct rpc_srv *srv);
+void	workers_stop(struct rpc_srv *srv);
+/* server.c */
 void	srv_request_done(struct rpc_srv *srv, struct req *rq);
 int	conn_send(struct rpc_conn *c, const uint8_t *buf, size_t len);
 int	udp_send(struct req *rq, const uint8_t *buf, size_t len);
