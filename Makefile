@@ -56,7 +56,7 @@ $(B)/xdr/%.h: xdr/%.x
 $(B)/xdr/%_xdr.c: xdr/%.x
 	@mkdir -p $(dir $@)
 	$(RPCGEN) -c -o $@ $<
-$(B)/xdr/%_xdr.o: $(B)/xdr/%_xdr.c $(XDR_H)
+$(B)/xdr/%_xdr.o: $(B)/xdr/%_xdr.c $(XDR_H) $(FLAGS_STAMP)
 	$(CC) $(XDR_CFLAGS) -c -o $@ $<
 $(LIBXDR): $(XDR_O)
 	@rm -f $@
@@ -70,8 +70,13 @@ $(LIBCOMMON): $(COMMON_O)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# Rebuild everything when the flags change (configure, SANITIZE, CC).
+FLAGS_STAMP	:= $(B)/.flags
+$(shell mkdir -p $(B); echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $(FLAGS_STAMP) || \
+	echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $(FLAGS_STAMP))
+
 # Our C: every object waits for the generated headers.
-$(B)/%.o: %.c | $(XDR_H)
+$(B)/%.o: %.c $(FLAGS_STAMP) | $(XDR_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -122,7 +127,7 @@ test_rpcbd_OBJS	:= $(B)/rpcbind/rpcbd_db.o
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNITS		:= $(UNIT_SRC:%.c=$(B)/%)
-$(B)/tests/unit/%.o: tests/unit/%.c | $(XDR_H)
+$(B)/tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP) | $(XDR_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
 .SECONDEXPANSION:
