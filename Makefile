@@ -50,11 +50,15 @@ XDR_C		:= $(XDR_X:%.x=$(B)/%_xdr.c)
 XDR_O		:= $(XDR_C:%.c=%.o)
 LIBXDR		:= $(B)/libnfsxdr.a
 
+# rpcgen refuses to overwrite its outputs; make must not delete them.
+.SECONDARY: $(XDR_H) $(XDR_C)
 $(B)/xdr/%.h: xdr/%.x
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(RPCGEN) -h -o $@ $<
 $(B)/xdr/%_xdr.c: xdr/%.x
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(RPCGEN) -c -o $@ $<
 $(B)/xdr/%_xdr.o: $(B)/xdr/%_xdr.c $(XDR_H) $(FLAGS_STAMP)
 	$(CC) $(XDR_CFLAGS) -c -o $@ $<
