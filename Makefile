@@ -186,5 +186,5 @@ install: all
 clean:
 	rm -rf build build-san build-clang
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '*/test-logs/*' 2>/dev/null)
 endif
