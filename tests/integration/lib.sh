@@ -289,8 +289,12 @@ start_rpcbind() {
 }
 
 # ---------------------------------------------------------------- exit
+_MAIN_PID=$BASHPID
 _on_exit() {
 	local rc=$? p n
+	# A subshell (pipeline element, $(...)) dying of an error can run this
+	# trap too: only the test's own shell cleans up.
+	[ "$BASHPID" = "$_MAIN_PID" ] || exit $rc
 	trap - EXIT
 	for p in "${_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
