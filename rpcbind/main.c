@@ -421,12 +421,13 @@ main(int argc, char **argv)
 	m.argv = argv;
 	if ((rc = load_config(&m, &da, &m.conf, &pol, false)) != 0)
 		return rc == 1 ? 0 : 1;
-	if (da.print_conf) {
-		conf_print(stdout, "rpcbind", rpcbd_keys, &m.conf);
+	if (da.print_conf || da.check_only) {
+		if (da.print_conf)
+			conf_print(stdout, "rpcbind", rpcbd_keys, &m.conf);
+		conf_free_values(rpcbd_keys, &m.conf);
+		conf_file_free(da.cf);
 		return 0;
 	}
-	if (da.check_only)
-		return 0;
 
 	log_init(da.foreground, "rpcbind");
 	log_set_debug(da.debug);
