@@ -316,7 +316,7 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 	enum disp d;
 	void *args = NULL, *res = NULL;
 	size_t off = 0;
-	bool toolong = false, drc_owned = false;
+	bool toolong = false, drc_owned = false, reached = false;
 
 	srv_stat_add(srv, &srv->st.calls);
 	if (!rd32(rq->buf, rq->len, &off, &h.xid) ||
@@ -400,6 +400,7 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 		goto out;
 	}
 	d = DISP_REPLY;
+	reached = true;
 	if (rq->program->check != NULL && !(pd->flags & P_NOAUTHCHECK))
 		d = rq->program->check(rq, pd, args, res);
 	if (d == DISP_REPLY && !rq->handled)
@@ -434,6 +435,8 @@ syserr:
 out:
 	if (drc_owned)
 		drc_abandon(srv->drc, rq);	/* no-op once a reply was stored */
+	if (reached && rq->program->release != NULL)
+		rq->program->release(rq);
 	if (rq->pd != NULL)
 		free_args(rq->pd, args);	/* also after a failed decode */
 	if (rq->auth != NULL && rq->auth->release != NULL)

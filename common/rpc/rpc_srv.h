@@ -89,6 +89,9 @@ struct rpc_program {
 	 */
 	enum disp		(*check)(struct req *, const struct rpc_proc *,
 				    void *args, void *res);
+	/* Called once per call that reached the check hook or handler, after
+	 * the reply went out (release what the hook took: rq->priv). */
+	void			(*release)(struct req *);
 	bool			 no_register;	/* don't register with rpcbind */
 	void			*ctx;		/* daemon's, as rq->ctx */
 };
