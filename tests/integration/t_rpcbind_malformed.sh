@@ -1,0 +1,78 @@
+#!/bin/bash
+# t_rpcbind_malformed: hostile input (tests/clients/rpcjunk.py, every mode)
+# never stops rpcbind from serving: after each mode a control
+# `rpcinfo -T tcp 127.0.0.1 100000 4` must answer. Also: 500 held
+# connections with max-connections=100 still let a new client in; RSS
+# stays flat across bursts of junk connections and zero-length fragments;
+# idle and half-sent connections are reaped after idle-timeout.
+# timeout: 400
+. "$(dirname "$0")/lib.sh"
+need_rpcbind
+
+control() {
+	check_daemons
+	rpcinfo -T tcp 127.0.0.1 100000 4 >/dev/null 2>&1 ||
+	    fail "control rpcinfo -T tcp 127.0.0.1 100000 4 failed after: $*"
+}
+# junk ARGS...: one rpcjunk run, must say ok, then the control call.
+junk() {
+	must rpcjunk "$@"
+	assert_match '^ok ' "$OUT" "rpcjunk $*"
+	control "rpcjunk $*"
+}
+
+start_rpcbind -o max-connections=100
+pid=$(daemon_pid rpcbind)
+
+# --- every mode, IPv4 and (for the reply checks) IPv6
+junk null
+junk mark-huge
+junk zero-frags 20
+junk empty-records 20
+junk gids17
+junk machname256
+junk udp-4gib-string
+junk bad-rpcvers
+junk bad-prog
+junk bad-vers
+junk bad-proc
+for m in null gids17 machname256 bad-rpcvers bad-vers bad-proc mark-huge; do
+	junk --host ::1 "$m"
+done
+junk --seed 1 junk
+junk junk
+junk slow-partial
+junk --hold 1 slow-partial
+junk conn-burst 200
+ok "every rpcjunk mode answered as expected; rpcbind kept serving"
+
+# --- more connections than max-connections
+junk many-conns 500
+ok "500 held connections (max-connections=100): a new client is served"
+
+# --- memory stays flat
+rss0=$(rss_kb "$pid")
+burst() {
+	junk conn-burst 2000
+	junk zero-frags 20
+	junk empty-records 20
+	junk --seed 2 junk
+	junk many-conns 300
+}
+burst
+rss1=$(rss_kb "$pid")
+burst
+rss2=$(rss_kb "$pid")
+echo "rpcbind RSS: ${rss0} kB -> ${rss1} kB -> ${rss2} kB"
+[ $((rss2 - rss0)) -lt 8192 ] ||
+    fail "RSS grew by $((rss2 - rss0)) kB over two bursts (${rss0} -> ${rss1} -> ${rss2} kB)"
+[ $((rss2 - rss1)) -lt 4096 ] ||
+    fail "RSS grew by $((rss2 - rss1)) kB in the second burst alone (a leak?)"
+ok "RSS ${rss0} -> ${rss1} -> ${rss2} kB across two bursts"
+
+# --- idle connections are reaped
+stop_daemon rpcbind
+start_rpcbind -o idle-timeout=2 -o max-connections=100
+junk --expect-closed 10 many-conns 50
+junk --expect-close 10 slow-partial
+ok "idle-timeout=2: held idle and half-sent connections are closed"
