@@ -1,0 +1,458 @@
+/*
+ * rpc.mountd: the MOUNT service (program 100005, versions 1, 2, 3).
+ * main() reads flags and the [mountd], [global] and [exports] sections of
+ * the suite config, loads the exports (the etab if exportfs wrote one,
+ * else /etc/exports + exports.d), the handle key and the mount list,
+ * listens, registers with rpcbind, keeps only the capabilities it needs
+ * and runs the RPC core. SIGHUP reloads the exports (see exports_live.h
+ * for the contract with exportfs); SIGTERM/SIGINT unregister and stop.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/conf.h"
+#include "common/daemon.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "mountd/mountd.h"
+
+#define ACK_NAME	"rpc.mountd.exports-hash"
+
+struct mountd_conf {
+	long	 port;
+	long	 threads;
+	char	*pidfile;
+	char	*bind;
+};
+
+struct global_conf {
+	char	*state_dir;
+};
+
+struct exports_conf {
+	char	*file;
+	char	*dir;
+	char	*etab;
+};
+
+#define K(s, n, t, f, d, lo, hi, h) \
+	{ n, t, offsetof(struct s, f), d, lo, hi, h }
+static const struct conf_key mountd_keys[] = {
+	K(mountd_conf, "port", CONF_INT, port, "20048", 0, 65535,
+	    "UDP and TCP port (0: any free port)"),
+	K(mountd_conf, "threads", CONF_INT, threads, "4", 1, 64,
+	    "worker threads"),
+	K(mountd_conf, "pidfile", CONF_STR, pidfile,
+	    RUNSTATEDIR "/rpc.mountd.pid", 0, 0,
+	    "pid file, locked while running (exportfs signals it)"),
+	K(mountd_conf, "bind", CONF_LIST, bind, NULL, 0, 0,
+	    "addresses to listen on; empty: the IPv4 and IPv6 wildcards"),
+	CONF_KEY_END
+};
+static const struct conf_key global_keys[] = {
+	K(global_conf, "state-dir", CONF_STR, state_dir, STATEDIR, 0, 0,
+	    "fh.key, rmtab, etab and the daemons' exports-hash files"),
+	CONF_KEY_END
+};
+static const struct conf_key exports_keys[] = {
+	K(exports_conf, "file", CONF_STR, file, SYSCONFDIR "/exports", 0, 0,
+	    "the exports(5) file"),
+	K(exports_conf, "dir", CONF_STR, dir, SYSCONFDIR "/exports.d", 0, 0,
+	    "more exports, NAME.exports, read in version order"),
+	K(exports_conf, "etab", CONF_STR, etab, NULL, 0, 0,
+	    "the exported table exportfs writes (empty: <state-dir>/etab)"),
+	CONF_KEY_END
+};
+#undef K
+
+/* -p, -e, -E, -S: command-line overrides of the config. */
+struct opts {
+	long		 port;		/* -1: config */
+	const char	*file;
+	const char	*dir;
+	const char	*state_dir;
+};
+
+struct mountd_main {
+	struct mountd		 md;
+	struct mountd_conf	 mc;
+	struct global_conf	 gc;
+	struct exports_conf	 ec;
+	struct exp_live_src	 src;
+	char			 etab[PATH_MAX];
+	char			 ack[PATH_MAX];
+	struct rpc_srv		*srv;
+};
+
+static int
+extra_opt(int opt, const char *arg, void *p)
+{
+	struct opts *o = p;
+	char *end;
+
+	switch (opt) {
+	case 'p':
+		errno = 0;
+		o->port = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || errno != 0 ||
+		    o->port < 0 || o->port > 65535)
+			return -EINVAL;
+		return 0;
+	case 'e':
+		o->file = arg;
+		return 0;
+	case 'E':
+		o->dir = arg;
+		return 0;
+	case 'S':
+		o->state_dir = arg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Replace a config string with a command-line value. */
+static void
+override(char **slot, const char *val)
+{
+	char *s;
+
+	if (val == NULL)
+		return;
+	if ((s = strdup(val)) == NULL)
+		fatalx("out of memory");
+	free(*slot);
+	*slot = s;
+}
+
+static int
+apply_config(struct mountd_main *m, const struct daemon_args *da,
+    const struct opts *o)
+{
+	struct {
+		const char		*section;
+		const struct conf_key	*keys;
+		void			*vals;
+	} secs[] = {
+		{ "mountd", mountd_keys, &m->mc },
+		{ "global", global_keys, &m->gc },
+		{ "exports", exports_keys, &m->ec },
+	};
+	struct parse_err err;
+	const char *path;
+	size_t i;
+
+	path = da->cf != NULL ? conf_file_path(da->cf) : da->conf_path;
+	for (i = 0; i < nitems(secs); i++) {
+		memset(&err, 0, sizeof(err));
+		if (conf_apply(da->cf, secs[i].section, secs[i].keys,
+		    secs[i].vals, &err) != 0) {
+			if (err.line > 0)
+				fprintf(stderr, "rpc.mountd: %s:%u:%u: %s\n",
+				    path, err.line, err.col, err.msg);
+			else
+				fprintf(stderr, "rpc.mountd: %s: %s\n", path,
+				    err.msg);
+			return -EINVAL;
+		}
+	}
+	if (o->port >= 0)
+		m->mc.port = o->port;
+	override(&m->ec.file, o->file);
+	override(&m->ec.dir, o->dir);
+	override(&m->gc.state_dir, o->state_dir);
+	if (m->ec.etab == NULL || *m->ec.etab == '\0' || o->state_dir != NULL) {
+		/* -S moves everything kept in the state directory */
+		if ((size_t)snprintf(m->etab, sizeof(m->etab), "%s/etab",
+		    m->gc.state_dir) >= sizeof(m->etab))
+			return -ENAMETOOLONG;
+		override(&m->ec.etab, m->etab);
+	}
+	if ((size_t)snprintf(m->ack, sizeof(m->ack), "%s/%s", m->gc.state_dir,
+	    ACK_NAME) >= sizeof(m->ack))
+		return -ENAMETOOLONG;
+	m->src.file = m->ec.file != NULL && *m->ec.file != '\0' ?
+	    m->ec.file : NULL;
+	m->src.dir = m->ec.dir != NULL && *m->ec.dir != '\0' ? m->ec.dir : NULL;
+	m->src.etab = m->ec.etab;
+	return 0;
+}
+
+/* mkdir -p, 0755. */
+static int
+make_dir(const char *dir)
+{
+	char buf[PATH_MAX], *p;
+	struct stat st;
+
+	if (str_copy(buf, dir, sizeof(buf)) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	if (stat(buf, &st) != 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+/* Log what a new generation says about itself. */
+static void
+report_generation(const struct exp_live *l)
+{
+	const struct exp_err *w;
+	char buf[512];
+	size_t i, n;
+
+	w = exp_warnings(l->table, &n);
+	for (i = 0; i < n; i++)
+		log_warnx("%s", exp_err_fmt(&w[i], buf, sizeof(buf)));
+	for (i = 0; i < l->n; i++)
+		if (l->ex[i].err != 0)
+			log_warnx("export %s: %s: not served", l->ex[i].e->path,
+			    strerror(-l->ex[i].err));
+}
+
+/*
+ * Load the exports and install them. On failure the old generation (if
+ * any) keeps serving. Returns 0 or -errno.
+ */
+static int
+load_exports(struct mountd_main *m, bool initial)
+{
+	struct exp_live *l;
+	struct exp_err err;
+	char buf[512];
+	int rc;
+
+	if ((rc = exp_live_load(&m->src, false, &l, &err)) != 0) {
+		if (err.file[0] == '\0')
+			snprintf(err.file, sizeof(err.file), "%s",
+			    m->src.etab);
+		if (err.pos.msg[0] == '\0')
+			snprintf(err.pos.msg, sizeof(err.pos.msg), "%s",
+			    strerror(-rc));
+		log_warnx("%s%s", exp_err_fmt(&err, buf, sizeof(buf)),
+		    initial ? "" : "; keeping the exports in use");
+		return rc;
+	}
+	report_generation(l);
+	exp_holder_set(&m->md.exports, l);
+	/* l is the holder's now; hash is immutable */
+	log_notice("%s %zu export%s (hash %016" PRIx64 ")",
+	    initial ? "serving" : "reloaded:", l->n, l->n == 1 ? "" : "s",
+	    l->hash);
+	if ((rc = exp_live_write_ack(m->ack, l->hash)) != 0)
+		log_warnx("%s: %s", m->ack, strerror(-rc));
+	return 0;
+}
+
+static void
+on_signal(struct rpc_srv *srv, int sig, void *arg)
+{
+	struct mountd_main *m = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: stopping", sig);
+		rpc_srv_unregister(srv);
+		rpc_srv_stop(srv);
+		break;
+	case SIGHUP:
+		(void)load_exports(m, false);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Split a list value into a NULL-terminated, malloc'd vector. */
+static char **
+split_list(const char *s)
+{
+	char **v, *copy, *tok, *save;
+	size_t n = 0;
+
+	if ((copy = strdup(s != NULL ? s : "")) == NULL)
+		return NULL;
+	if ((v = calloc(strlen(copy) / 2 + 2, sizeof(*v))) != NULL)
+		for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", \t", &save))
+			if ((v[n++] = strdup(tok)) == NULL)
+				break;
+	free(copy);
+	return v;
+}
+
+static void
+free_list(char **v)
+{
+	for (char **p = v; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+/* -t: check the config and the exports, print problems, exit status. */
+static int
+check_exports(struct mountd_main *m)
+{
+	struct exp_table *t;
+	struct exp_err err;
+	struct stat st;
+	char buf[512];
+	const char *etab = m->src.etab;
+	int rc;
+
+	if (etab != NULL && stat(etab, &st) == 0)
+		rc = exp_load(etab, NULL, &t, &err);
+	else
+		rc = exp_load(m->src.file, m->src.dir, &t, &err);
+	if (rc != 0) {
+		fprintf(stderr, "rpc.mountd: %s\n",
+		    exp_err_fmt(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	printf("%zu exports\n", exp_count(t));
+	exp_table_free(t);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct mountd_main m;
+	struct daemon_args da;
+	struct rpc_srv_config scfg;
+	struct rpc_program prog;
+	struct opts o = { -1, NULL, NULL, NULL };
+	char path[PATH_MAX], **bind = NULL;
+	unsigned skipped;
+	int rc, oi, pidfd, sigfd;
+
+	rc = daemon_parse_args(argc, argv, "mountd", "p:e:E:S:",
+	    "  -p port\tport to listen on (config key port, 20048)\n"
+	    "  -e file\texports file (config [exports] file)\n"
+	    "  -E dir\texports directory (config [exports] dir)\n"
+	    "  -S dir\tstate directory (config [global] state-dir)\n",
+	    extra_opt, &o, &da, &oi);
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "rpc.mountd: %s\n", da.err);
+		return 2;
+	}
+	if (oi < argc) {
+		fprintf(stderr, "rpc.mountd: unexpected argument \"%s\"\n",
+		    argv[oi]);
+		return 2;
+	}
+	if (apply_config(&m, &da, &o) != 0)
+		return 1;
+	if (da.print_conf) {
+		conf_print(stdout, "mountd", mountd_keys, &m.mc);
+		conf_print(stdout, "global", global_keys, &m.gc);
+		conf_print(stdout, "exports", exports_keys, &m.ec);
+		return 0;
+	}
+	if (da.check_only)
+		return check_exports(&m);
+
+	log_init(da.foreground, "mountd");
+	log_set_debug(da.debug);
+
+	if ((pidfd = daemon_pidfile(m.mc.pidfile)) < 0) {
+		if (pidfd == -EAGAIN)
+			fatalx("another rpc.mountd is running (%s is locked)",
+			    m.mc.pidfile);
+		fatalx("pidfile %s: %s", m.mc.pidfile, strerror(-pidfd));
+	}
+	if ((rc = make_dir(m.gc.state_dir)) != 0)
+		fatalx("state directory %s: %s", m.gc.state_dir,
+		    strerror(-rc));
+	if ((size_t)snprintf(path, sizeof(path), "%s/fh.key",
+	    m.gc.state_dir) >= sizeof(path))
+		fatalx("state-dir too long");
+	if ((rc = fh_key_load_or_create(path, &m.md.key)) != 0)
+		fatalx("handle key %s: %s", path, strerror(-rc));
+	if ((size_t)snprintf(path, sizeof(path), "%s/rmtab",
+	    m.gc.state_dir) >= sizeof(path))
+		fatalx("state-dir too long");
+	if ((rc = rmtab_open(path, &m.md.rmtab, &skipped)) != 0)
+		fatalx("mount list %s: %s", path, strerror(-rc));
+	if (skipped > 0)
+		log_warnx("%s: %u malformed lines skipped", path, skipped);
+
+	exp_holder_init(&m.md.exports);
+	if (load_exports(&m, true) != 0)
+		fatalx("cannot load the exports");
+
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.nthreads = (unsigned)m.mc.threads;
+	if ((m.srv = rpc_srv_new(&scfg)) == NULL)
+		fatalx("out of memory");
+	prog = *mountd_program();
+	prog.ctx = &m.md;
+	if ((rc = rpc_srv_add_program(m.srv, &prog)) != 0)
+		fatalx("add program: %s", strerror(-rc));
+	if ((bind = split_list(m.mc.bind)) == NULL)
+		fatalx("out of memory");
+	if ((rc = rpc_srv_listen_std(m.srv, (int)m.mc.port,
+	    bind[0] != NULL ? (const char *const *)bind : NULL)) != 0)
+		fatalx("listen on port %ld: %s", m.mc.port, strerror(-rc));
+	if ((rc = rpc_srv_register(m.srv)) != 0)
+		log_warnx("register with rpcbind: %s; clients will not find "
+		    "mountd", strerror(-rc));
+
+	if (geteuid() == 0) {
+		/* Stay uid 0 (owner of the state files); keep only what
+		 * opening export roots and directories in them needs. */
+		if ((rc = priv_drop("0", 1ULL << CAP_DAC_READ_SEARCH)) != 0)
+			fatalx("drop capabilities: %s", strerror(-rc));
+		log_info("running as uid 0 with only CAP_DAC_READ_SEARCH");
+	} else
+		log_notice("not started as root: running as uid %lu",
+		    (unsigned long)geteuid());
+
+	if (!da.foreground) {
+		if ((rc = daemon_detach()) != 0)
+			fatalx("detach: %s", strerror(-rc));
+		(void)daemon_pidfile_update(pidfd);
+	}
+	if ((sigfd = daemon_sigpipe()) < 0)
+		fatalx("signals: %s", strerror(-sigfd));
+	log_info("ready on port %d (udp), %d (tcp); %zu mounts recorded",
+	    rpc_srv_port(m.srv, RPC_XPRT_UDP, AF_INET),
+	    rpc_srv_port(m.srv, RPC_XPRT_TCP, AF_INET),
+	    rmtab_count(m.md.rmtab));
+
+	rc = rpc_srv_run(m.srv, sigfd, on_signal, &m);
+	if (rc != 0)
+		log_warnx("server: %s", strerror(-rc));
+	rpc_srv_unregister(m.srv);
+
+	rpc_srv_free(m.srv);
+	exp_holder_destroy(&m.md.exports);
+	rmtab_free(m.md.rmtab);
+	fh_key_clear(&m.md.key);
+	free_list(bind);
+	conf_free_values(mountd_keys, &m.mc);
+	conf_free_values(global_keys, &m.gc);
+	conf_free_values(exports_keys, &m.ec);
+	conf_file_free(da.cf);
+	return rc == 0 ? 0 : 1;
+}

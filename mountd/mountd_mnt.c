@@ -1,0 +1,455 @@
+/*
+ * mountd_mnt.c: MNT (all versions), UMNT, UMNTALL and PATHCONF.
+ *
+ * A MNT names a directory: an export, or a directory beneath one, as
+ * Linux allows. The path is normalized lexically first (so "/srv/../etc"
+ * is "/etc" and matches what "/etc" matches), then the export that admits
+ * the caller is found by its numeric address alone (no DNS on this path),
+ * the secure-port rule is applied, and the directory is opened beneath the
+ * export root with openat2(2) and RESOLVE_BENEATH, so neither ".." nor a
+ * symlink can lead out of the export. The handle comes from the opened
+ * directory itself.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/fh_resolve.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "mountd/mountd.h"
+
+#define OPENAT2_RETRIES	8	/* EAGAIN: a rename raced the lookup */
+
+int
+mountd_path_norm(const char *in, char *out, size_t outlen)
+{
+	const char *p = in, *comp;
+	size_t len = 0, clen;
+
+	if (in == NULL || in[0] != '/' || outlen < 2)
+		return -EINVAL;
+	out[0] = '/';
+	len = 1;
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		comp = p;
+		while (*p != '/' && *p != '\0')
+			p++;
+		clen = (size_t)(p - comp);
+		if (clen > NAME_MAX)
+			return -ENAMETOOLONG;
+		if (clen == 1 && comp[0] == '.')
+			continue;
+		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+			/* back to the slash before the last component */
+			while (len > 1 && out[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			continue;
+		}
+		if (len > 1)
+			out[len++] = '/';
+		if (len + clen + 1 > outlen)
+			return -ENAMETOOLONG;
+		memcpy(out + len, comp, clen);
+		len += clen;
+		if (len + 1 >= outlen)
+			return -ENAMETOOLONG;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+mountstat3
+mnt3_stat(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0:
+		return MNT3_OK;
+	case EPERM:
+		return MNT3ERR_PERM;
+	case ENOENT:
+		return MNT3ERR_NOENT;
+	case EIO:
+		return MNT3ERR_IO;
+	case EACCES:
+	case EXDEV:		/* openat2: would leave the export */
+	case ELOOP:		/* symlink loop or magic link */
+		return MNT3ERR_ACCES;
+	case ENOTDIR:
+		return MNT3ERR_NOTDIR;
+	case EINVAL:
+		return MNT3ERR_INVAL;
+	case ENAMETOOLONG:
+		return MNT3ERR_NAMETOOLONG;
+	case EOPNOTSUPP:
+		return MNT3ERR_NOTSUPP;
+	default:
+		return MNT3ERR_SERVERFAULT;
+	}
+}
+
+/* Version 1/2 status: an errno value; the v3-only codes become EIO. */
+static u_int
+mnt1_stat(int err)
+{
+	mountstat3 s = mnt3_stat(err);
+
+	return s == MNT3ERR_NOTSUPP || s == MNT3ERR_SERVERFAULT ? EIO :
+	    (u_int)s;
+}
+
+const char *
+mountd_path_safe(const char *path, char *buf, size_t len)
+{
+	const unsigned char *p;
+	size_t off = 0;
+
+	if (len == 0)
+		return "";
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (off + 5 >= len) {
+			if (len > 4)
+				memcpy(buf + len - 4, "...", 3);
+			off = len - 1;
+			break;
+		}
+		if (isprint(*p) && *p != '\\')
+			buf[off++] = (char)*p;
+		else
+			off += (size_t)snprintf(buf + off, len - off, "\\%03o",
+			    *p);
+	}
+	buf[off] = '\0';
+	return buf;
+}
+
+static long
+sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/*
+ * Open rel (relative to the export root, "" for the root itself) beneath
+ * root_fd, never leaving it. Returns an O_PATH fd or -errno.
+ */
+static int
+open_beneath(int root_fd, const char *rel, uint32_t flags)
+{
+	struct open_how how;
+	long fd;
+	int i;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	if ((flags & (EXP_F_CROSSMNT | EXP_F_NOHIDE)) == 0)
+		how.resolve |= RESOLVE_NO_XDEV;
+	for (i = 0; i < OPENAT2_RETRIES; i++) {
+		fd = sys_openat2(root_fd, *rel != '\0' ? rel : ".", &how);
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN)
+			break;
+	}
+	return -errno;
+}
+
+/* The part of path below the export path ep ("" for the export itself). */
+static const char *
+rel_path(const char *path, const char *ep)
+{
+	size_t n = strlen(ep);
+
+	if (strcmp(ep, "/") == 0)
+		return path + 1;
+	path += n;
+	return *path == '/' ? path + 1 : path;
+}
+
+/* Log a refusal at notice: numeric address, the path as data, why. */
+static void
+refuse(struct req *rq, const char *path, const char *why)
+{
+	char safe[512];
+
+	log_notice("refused mount request from %s for %s: %s",
+	    req_peer_str(rq), mountd_path_safe(path, safe, sizeof(safe)), why);
+}
+
+int
+mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
+    struct mountd_mnt_res *r)
+{
+	const struct exp_client *c;
+	const struct exp_live_export *x;
+	struct exp_live *l = NULL;
+	struct exp_peer peer;
+	struct fh_fields f;
+	struct stat st;
+	char host[ADDR_STRLEN], why[64], safe[512], esafe[512];
+	size_t len;
+	unsigned i;
+	int fd = -1, rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = mountd_path_norm(path, r->path, sizeof(r->path))) != 0) {
+		refuse(rq, path, rc == -EINVAL ? "not an absolute path" :
+		    "path too long");
+		return rc;
+	}
+	if ((l = exp_holder_get(&m->exports)) == NULL) {
+		refuse(rq, path, "no exports loaded");
+		return -EACCES;
+	}
+	memset(&peer, 0, sizeof(peer));
+	peer.addr = (const struct sockaddr *)&rq->peer;
+	peer.name = NULL;
+	if ((c = exp_match_under(l->table, r->path, &peer)) == NULL) {
+		refuse(rq, path, "no export entry or access denied");
+		rc = -EACCES;
+		goto out;
+	}
+	if ((x = exp_live_by_export(l, c->export)) == NULL) {
+		refuse(rq, path, "export unavailable");
+		rc = -EACCES;
+		goto out;
+	}
+	if ((c->opts.flags & EXP_F_INSECURE) == 0 && !req_is_privileged(rq)) {
+		snprintf(why, sizeof(why), "illegal port %d",
+		    addr_port((const struct sockaddr *)&rq->peer));
+		refuse(rq, path, why);
+		rc = -EACCES;
+		goto out;
+	}
+	if ((fd = open_beneath(x->root_fd, rel_path(r->path, c->export->path),
+	    c->opts.flags)) < 0) {
+		rc = fd;
+		snprintf(why, sizeof(why), "%s", strerror(-rc));
+		refuse(rq, path, why);
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		refuse(rq, path, "not a directory");
+		rc = -ENOTDIR;
+		goto out;
+	}
+	memset(&f, 0, sizeof(f));
+	if ((rc = fh_from_fd(fd, &f.kh, NULL)) != 0) {
+		log_warnx("mount request from %s for %s: no file handle: %s",
+		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    sizeof(safe)), strerror(-rc));
+		goto out;
+	}
+	f.export_id = x->export_id;
+	memcpy(f.volid, x->volid, sizeof(f.volid));
+	len = sizeof(r->fh);
+	if ((rc = fh_encode(&m->key, &f, form, r->fh, &len)) != 0) {
+		log_warnx("mount request from %s for %s: cannot encode a "
+		    "version %d handle: %s", req_peer_str(rq),
+		    mountd_path_safe(path, safe, sizeof(safe)),
+		    form == FH_FORM_V2 ? 2 : 3, strerror(-rc));
+		rc = rc == -EOVERFLOW ? -EOPNOTSUPP : rc;
+		goto out;
+	}
+	r->fhlen = len;
+	for (i = 0; i < c->opts.nsec && i < EXP_SEC_MAX; i++)
+		r->flavors[r->nflavors++] = (int)c->opts.sec[i].flavor;
+	if (r->nflavors == 0)
+		r->flavors[r->nflavors++] = (int)EXP_SEC_SYS;
+
+	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
+	if ((rc = rmtab_add(m->rmtab, host, r->path)) == -ENOSPC)
+		log_debug(LOG_D_STATE, "rmtab full: %s not recorded", host);
+	rc = 0;
+	log_notice("authenticated mount request from %s for %s (%s)",
+	    req_peer_str(rq), mountd_path_safe(r->path, safe, sizeof(safe)),
+	    mountd_path_safe(c->export->path, esafe, sizeof(esafe)));
+out:
+	if (fd >= 0)
+		close(fd);
+	exp_live_put(l);
+	return rc;
+}
+
+/* RFC 1094 A.5.2 (versions 1 and 2): MNT returns a 32-byte handle. */
+enum disp
+mountd_mnt1(struct req *rq, mnt_dirpath *a, fhstatus *res)
+{
+	struct mountd_mnt_res *r;
+	int rc;
+
+	if ((r = req_alloc(rq, sizeof(*r))) == NULL)
+		return DISP_SYSERR;
+	rc = mountd_mnt(rq->ctx, rq, *a, FH_FORM_V2, r);
+	res->fhs_status = mnt1_stat(rc);
+	if (rc == 0) {
+		if (r->fhlen != FHSIZE)
+			res->fhs_status = EIO;
+		else
+			memcpy(res->fhstatus_u.fhs_fhandle, r->fh, FHSIZE);
+	}
+	return DISP_REPLY;
+}
+
+/* RFC 1813 5.2.1: MNT returns the handle and the flavours, preferred
+ * first. */
+enum disp
+mountd_mnt3(struct req *rq, mnt_dirpath *a, mountres3 *res)
+{
+	struct mountd_mnt_res *r;
+	mountres3_ok *ok = &res->mountres3_u.mountinfo;
+	int rc;
+
+	if ((r = req_alloc(rq, sizeof(*r))) == NULL)
+		return DISP_SYSERR;
+	rc = mountd_mnt(rq->ctx, rq, *a, FH_FORM_V3, r);
+	res->fhs_status = mnt3_stat(rc);
+	if (rc != 0)
+		return DISP_REPLY;
+	ok->fhandle.fhandle3_len = (u_int)r->fhlen;
+	ok->fhandle.fhandle3_val = (char *)r->fh;
+	ok->auth_flavors.auth_flavors_len = r->nflavors;
+	ok->auth_flavors.auth_flavors_val = r->flavors;
+	return DISP_REPLY;
+}
+
+/* RFC 1813 5.2.3: UMNT removes the caller's entry for the path. */
+enum disp
+mountd_umnt(struct req *rq, mnt_dirpath *a, mountd_void *res)
+{
+	struct mountd *m = rq->ctx;
+	char host[ADDR_STRLEN], path[PATH_MAX], safe[512];
+	int n;
+
+	(void)res;
+	if (mountd_path_norm(*a, path, sizeof(path)) != 0)
+		return DISP_REPLY;
+	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
+	n = rmtab_del(m->rmtab, host, path);
+	log_notice("authenticated unmount request from %s for %s%s",
+	    req_peer_str(rq), mountd_path_safe(path, safe, sizeof(safe)),
+	    n == 0 ? " (not mounted)" : "");
+	return DISP_REPLY;
+}
+
+/* RFC 1813 5.2.4: UMNTALL removes every entry of the caller. */
+enum disp
+mountd_umntall(struct req *rq, mountd_void *a, mountd_void *res)
+{
+	struct mountd *m = rq->ctx;
+	char host[ADDR_STRLEN];
+	int n;
+
+	(void)a;
+	(void)res;
+	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
+	n = rmtab_del(m->rmtab, host, NULL);
+	log_notice("authenticated unmount-all request from %s: %d entr%s",
+	    req_peer_str(rq), n < 0 ? 0 : n, n == 1 ? "y" : "ies");
+	return DISP_REPLY;
+}
+
+/* pc_mask bits (ours to define, see mount.x): bit i of pc_mask[0] set
+ * means value i is not supported (no limit). */
+#define PC_LINK_MAX	0
+#define PC_MAX_CANON	1
+#define PC_MAX_INPUT	2
+#define PC_NAME_MAX	3
+#define PC_PATH_MAX	4
+#define PC_PIPE_BUF	5
+#define PC_NO_TRUNC	6	/* set: names are not truncated */
+#define PC_CHOWN_RESTRICTED 7
+
+static short
+clamp_short(long v, short *mask, int bit)
+{
+	if (v < 0) {
+		*mask |= (short)(1 << bit);
+		return 0;
+	}
+	return v > SHRT_MAX ? SHRT_MAX : (short)v;
+}
+
+/*
+ * Version 2 PATHCONF (Sun's POSIX extension): the pathconf values of an
+ * exported directory, under the same access rules as MNT (the path must be
+ * a directory the caller may mount). Failures answer zeroes with every
+ * value marked unsupported, as there is no status in the result.
+ */
+enum disp
+mountd_pathconf(struct req *rq, mnt_dirpath *a, ppathcnf *res)
+{
+	struct mountd *m = rq->ctx;
+	const struct exp_client *c;
+	const struct exp_live_export *x;
+	struct exp_live *l;
+	struct exp_peer peer;
+	char path[PATH_MAX];
+	long v;
+	int fd = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->pc_mask[0] = (short)0xff;
+	if (mountd_path_norm(*a, path, sizeof(path)) != 0)
+		return DISP_REPLY;
+	if ((l = exp_holder_get(&m->exports)) == NULL)
+		return DISP_REPLY;
+	memset(&peer, 0, sizeof(peer));
+	peer.addr = (const struct sockaddr *)&rq->peer;
+	if ((c = exp_match_under(l->table, path, &peer)) == NULL ||
+	    (x = exp_live_by_export(l, c->export)) == NULL ||
+	    ((c->opts.flags & EXP_F_INSECURE) == 0 && !req_is_privileged(rq)))
+		goto out;
+	if ((fd = open_beneath(x->root_fd, rel_path(path, c->export->path),
+	    c->opts.flags)) < 0)
+		goto out;
+	res->pc_mask[0] = 0;
+	errno = 0;
+	v = fpathconf(fd, _PC_LINK_MAX);
+	res->pc_link_max = v < 0 ? 0 : (v > INT32_MAX ? INT32_MAX : (int)v);
+	if (v < 0)
+		res->pc_mask[0] |= 1 << PC_LINK_MAX;
+	res->pc_max_canon = clamp_short(fpathconf(fd, _PC_MAX_CANON),
+	    &res->pc_mask[0], PC_MAX_CANON);
+	res->pc_max_input = clamp_short(fpathconf(fd, _PC_MAX_INPUT),
+	    &res->pc_mask[0], PC_MAX_INPUT);
+	res->pc_name_max = clamp_short(fpathconf(fd, _PC_NAME_MAX),
+	    &res->pc_mask[0], PC_NAME_MAX);
+	res->pc_path_max = clamp_short(fpathconf(fd, _PC_PATH_MAX),
+	    &res->pc_mask[0], PC_PATH_MAX);
+	res->pc_pipe_buf = clamp_short(fpathconf(fd, _PC_PIPE_BUF),
+	    &res->pc_mask[0], PC_PIPE_BUF);
+	if (fpathconf(fd, _PC_NO_TRUNC) > 0)
+		res->pc_mask[0] |= 1 << PC_NO_TRUNC;
+	if (fpathconf(fd, _PC_CHOWN_RESTRICTED) > 0)
+		res->pc_mask[0] |= 1 << PC_CHOWN_RESTRICTED;
+	v = fpathconf(fd, _PC_VDISABLE);
+	res->pc_vdisable = v < 0 ? 0 : (u_char)v;
+out:
+	if (fd >= 0)
+		close(fd);
+	exp_live_put(l);
+	return DISP_REPLY;
+}
