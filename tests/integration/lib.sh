@@ -115,7 +115,7 @@ mount -t tmpfs -o mode=0755 tmpfs "$T" || fail "tmpfs on $T"
 export T
 
 # ---------------------------------------------------------------- daemons
-declare -A _DPID=()
+declare -A _DPID=() _CHECK_EXIT=()
 _PIDS=()
 
 # start_daemon NAME CMD...
@@ -170,6 +170,22 @@ stop_daemon() {
 	DAEMON_STATUS=$WAIT_STATUS
 	unset "_DPID[$name]"
 	echo "+ stopped $name (SIG$sig): status $DAEMON_STATUS"
+	if [ "$sig" = TERM ] && [ -n "${_CHECK_EXIT[$name]:-}" ] &&
+	    [ "$DAEMON_STATUS" != 0 ]; then
+		fail "$name exited with status $DAEMON_STATUS after SIGTERM"
+	fi
+}
+
+# must_exit_0 NAME: the daemon must exit 0 when stopped with SIGTERM (also
+# at the end of the test): a sanitizer report or a crash on the way out
+# fails the test.
+must_exit_0() {
+	_CHECK_EXIT[$1]=1
+}
+
+# is_asan FILE: built with AddressSanitizer?
+is_asan() {
+	grep -q __asan_init "$1" 2>/dev/null
 }
 
 # wait_until SECS CMD...: poll CMD (quietly) until it succeeds; 1 on timeout.
@@ -283,6 +299,7 @@ rpcbind_conf() {
 start_rpcbind() {
 	[ -f "$T/rpcbind.conf" ] || rpcbind_conf state-dir=/var/lib/nfs-suite/rpcbind
 	start_daemon rpcbind "$RPCBIND" -F -f "$T/rpcbind.conf" "$@"
+	must_exit_0 rpcbind
 	wait_rpc 100000 4 tcp
 	wait_rpc 100000 2 udp
 	[ -S /run/rpcbind.sock ] || fail "no /run/rpcbind.sock"
@@ -301,6 +318,12 @@ _on_exit() {
 	done
 	for p in "${_PIDS[@]}"; do
 		wait_exit "$p" 5 || { kill -KILL "$p" 2>/dev/null; wait_exit "$p" 2; }
+		for n in "${!_CHECK_EXIT[@]}"; do
+			if [ "${_DPID[$n]:-}" = "$p" ] && [ "$WAIT_STATUS" != 0 ]; then
+				echo "FAIL: $n exited with status $WAIT_STATUS after SIGTERM" >&2
+				[ $rc -ne 0 ] || rc=1
+			fi
+		done
 	done
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		for n in "$T"/*.log; do
