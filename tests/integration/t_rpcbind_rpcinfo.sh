@@ -28,6 +28,22 @@ done
 assert_match ' portmapper +superuser *$' "$line" "rpcinfo -s service/owner"
 ok "rpcinfo -s: 100000 2,3,4 on local,udp,tcp,udp6,tcp6, owner superuser"
 
+# Without a host: rpcinfo (RPCBPROC_DUMP over the local socket) lists the
+# universal addresses; -p and -s default to this host.
+must rpcinfo
+d=$OUT
+assert_match '^ *100000 +4 +tcp +0\.0\.0\.0\.0\.111 +portmapper +superuser' "$d" "rpcinfo: tcp"
+assert_match '^ *100000 +2 +udp +0\.0\.0\.0\.0\.111 +portmapper +superuser' "$d" "rpcinfo: udp v2"
+assert_match '^ *100000 +4 +tcp6 +::\.0\.111 +portmapper +superuser' "$d" "rpcinfo: tcp6"
+assert_match '^ *100000 +4 +local +/run/rpcbind\.sock +portmapper +superuser' "$d" "rpcinfo: local"
+must rpcinfo -p
+assert_match '^ *100000 +2 +udp +111 +portmapper' "$OUT" "rpcinfo -p (no host)"
+must rpcinfo -s
+assert_match '^ *100000 +2,3,4 +' "$OUT" "rpcinfo -s (no host)"
+must rpcinfo -a 127.0.0.1.0.111 -T tcp 100000 4
+assert_match "program 100000 version 4 ready and waiting" "$OUT" "rpcinfo -a"
+ok "rpcinfo, rpcinfo -p, -s without a host; -a with a universal address"
+
 # NULL calls of every version over both transports and IPv6.
 for v in 2 3 4; do
 	for proto in tcp udp; do
