@@ -87,7 +87,9 @@ $(B)/%.o: %.c $(FLAGS_STAMP) | $(XDR_H)
 # ---------------------------------------------------------------- programs
 # Each daemon directory links into one program; TOOLS are single-file programs
 # that live beside the daemon they talk to.
-DAEMONS		:= rpcbind mountd nfsd lockd statd rquotad
+# A daemon directory holding a .wip file is under construction: not built.
+DAEMONS		:= $(foreach d,rpcbind mountd nfsd lockd statd rquotad,\
+		   $(if $(wildcard $(d)/.wip),,$(d)))
 rpcbind_PROG	:= rpcbind
 mountd_PROG	:= rpc.mountd
 nfsd_PROG	:= rpc.nfsd

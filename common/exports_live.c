@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,19 +38,14 @@ fsid_text(const struct exp_opts *o, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* Open an export's root and work out its identity (dev, ino, volume). */
 static void
-open_export(struct exp_live_export *x)
+open_root(struct exp_live_export *x, const char *path, const char *fsid)
 {
-	const struct exp_client *c0 = x->e->nclients > 0 ? x->e->clients[0] : NULL;
-	char fsid[EXP_UUID_TEXTLEN + 16] = "";
 	struct stat st;
 	int rc;
 
-	x->root_fd = -1;
-	x->export_id = exp_live_id(x->e->path);
-	if (c0 != NULL)
-		fsid_text(&c0->opts, fsid, sizeof(fsid));
-	x->root_fd = open(x->e->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	x->root_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (x->root_fd < 0) {
 		x->err = -errno;
 		return;
@@ -60,7 +56,7 @@ open_export(struct exp_live_export *x)
 	}
 	x->dev = st.st_dev;
 	x->ino = st.st_ino;
-	if (fsid[0] != '\0')
+	if (fsid != NULL && fsid[0] != '\0')
 		rc = fh_volid_from_fsid(fsid, x->volid);
 	else
 		rc = fh_volid_from_fd(x->root_fd, x->volid);
@@ -72,6 +68,131 @@ open_export(struct exp_live_export *x)
 fail:
 	close(x->root_fd);
 	x->root_fd = -1;
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void
+unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*d++ = *s;
+	}
+	*d = '\0';
+}
+
+static bool
+any_crossmnt(const struct exp_export *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nclients; i++)
+		if (e->clients[i]->opts.flags & EXP_F_CROSSMNT)
+			return true;
+	return false;
+}
+
+static bool
+strictly_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/' && path[1] != '\0';
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/*
+ * Mount points below crossmnt exports become implicit exports (their own
+ * id, volume and mount fd, the parent's client rules), unless they are
+ * exported themselves. The mount table is read at load time; mounts made
+ * later are seen after the next reload.
+ */
+static int
+add_crossmnt_children(struct exp_live *l)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len, nreal = l->n, i;
+	int rc;
+
+	for (i = 0; i < nreal; i++)
+		if (l->ex[i].err == 0 && any_crossmnt(l->ex[i].e))
+			break;
+	if (i == nreal)
+		return 0;
+	if ((rc = read_file("/proc/self/mountinfo", 4 << 20, &text, &len)) != 0)
+		return rc;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *f[5], *p = line, *sp = NULL;
+		int k;
+
+		for (k = 0; k < 5; k++)
+			if ((f[k] = strtok_r(k == 0 ? p : NULL, " ", &sp)) == NULL)
+				break;
+		if (k < 5)
+			continue;
+		unescape(f[4]);
+		for (i = 0; i < nreal; i++) {
+			struct exp_live_export *x, *nex;
+			size_t j;
+			bool real = false;
+
+			if (l->ex[i].err != 0 || !any_crossmnt(l->ex[i].e) ||
+			    !strictly_under(f[4], l->ex[i].e->path))
+				continue;
+			for (j = 0; j < l->n; j++)
+				if ((l->ex[j].parent == NULL &&
+				    strcmp(l->ex[j].e->path, f[4]) == 0) ||
+				    (l->ex[j].mnt_path != NULL &&
+				    strcmp(l->ex[j].mnt_path, f[4]) == 0))
+					real = true;
+			if (real)
+				break;
+			nex = realloc(l->ex, (l->n + 1) * sizeof(*l->ex));
+			if (nex == NULL) {
+				free(text);
+				return -ENOMEM;
+			}
+			l->ex = nex;
+			x = &l->ex[l->n];
+			memset(x, 0, sizeof(*x));
+			x->e = l->ex[i].e;
+			/* parent fixed up below: realloc moves the array */
+			x->parent = (const void *)(uintptr_t)(i + 1);
+			if ((x->mnt_path = strdup(f[4])) == NULL) {
+				free(text);
+				return -ENOMEM;
+			}
+			open_root(x, x->mnt_path, NULL);
+			x->export_id = exp_live_id(x->mnt_path);
+			l->n++;
+			break;
+		}
+	}
+	free(text);
+	for (i = nreal; i < l->n; i++)
+		l->ex[i].parent = &l->ex[(uintptr_t)l->ex[i].parent - 1];
+	return 0;
+}
+
+static void
+open_export(struct exp_live_export *x)
+{
+	const struct exp_client *c0 = x->e->nclients > 0 ? x->e->clients[0] : NULL;
+	char fsid[EXP_UUID_TEXTLEN + 16] = "";
+
+	x->export_id = exp_live_id(x->e->path);
+	if (c0 != NULL)
+		fsid_text(&c0->opts, fsid, sizeof(fsid));
+	open_root(x, x->e->path, fsid);
 }
 
 int
@@ -95,14 +216,20 @@ exp_live_from_table(struct exp_table *t, struct exp_live **out)
 	}
 	for (i = 0; i < l->n; i++) {
 		l->ex[i].e = exp_at(t, i);
+		l->ex[i].root_fd = -1;
 		open_export(&l->ex[i]);
-		/* two paths with one id would let handles cross exports */
+	}
+	if (add_crossmnt_children(l) != 0) {
+		exp_live_put(l);
+		return -ENOMEM;
+	}
+	/* two paths with one id would let handles cross exports */
+	for (i = 0; i < l->n; i++)
 		for (j = 0; j < i; j++)
 			if (l->ex[j].export_id == l->ex[i].export_id) {
 				exp_live_put(l);
 				return -EEXIST;
 			}
-	}
 	*out = l;
 	return 0;
 }
@@ -151,9 +278,11 @@ exp_live_put(struct exp_live *l)
 
 	if (l == NULL || atomic_fetch_sub(&l->refs, 1) != 1)
 		return;
-	for (i = 0; l->ex != NULL && i < l->n; i++)
+	for (i = 0; l->ex != NULL && i < l->n; i++) {
 		if (l->ex[i].root_fd >= 0)
 			close(l->ex[i].root_fd);
+		free(l->ex[i].mnt_path);
+	}
 	free(l->ex);
 	exp_table_free(l->table);
 	free(l);
@@ -176,7 +305,7 @@ exp_live_by_export(const struct exp_live *l, const struct exp_export *e)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->ex[i].e == e)
+		if (l->ex[i].e == e && l->ex[i].parent == NULL)
 			return l->ex[i].err == 0 ? &l->ex[i] : NULL;
 	return NULL;
 }

@@ -36,6 +36,10 @@ struct exp_live_export {
 	uint8_t			 volid[FH_VOLID_LEN];
 	uint32_t		 export_id;	/* exp_live_id(path) */
 	int			 err;		/* -errno: export unusable */
+	/* An implicit export: a filesystem mounted below a crossmnt export,
+	 * served with its parent's client rules (e is the parent's). */
+	const struct exp_live_export *parent;
+	char			*mnt_path;	/* its mount point (implicit) */
 };
 
 struct exp_live {

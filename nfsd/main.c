@@ -1,0 +1,336 @@
+/*
+ * main.c: rpc.nfsd: flags, configuration, exports, listeners on 2049,
+ * registration, privileges, the loop.
+ */
+#include <linux/capability.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/conf.h"
+#include "common/daemon.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "nfsd/nfsd.h"
+#include "nfsd/nfsd_procs.h"
+#include "nfsd/ofcache.h"
+
+struct nfsd_conf {
+	long	 port;
+	long	 threads;
+	bool	 udp;
+	char	*bind;
+	char	*pidfile;
+	long	 max_conns;
+	long	 idle_timeout;
+	long	 open_files;
+	long	 drc_size;
+	bool	 manage_gids;
+};
+
+struct global_conf {
+	char	*state_dir;
+};
+
+struct exports_conf {
+	char	*file;
+	char	*dir;
+	char	*etab;
+};
+
+#define K(n, t, f, d, lo, hi, h) \
+	{ n, t, offsetof(struct nfsd_conf, f), d, lo, hi, h }
+static const struct conf_key nfsd_keys[] = {
+	K("port", CONF_INT, port, "2049", 1, 65535, "port for TCP and UDP"),
+	K("threads", CONF_INT, threads, "16", 1, 512, "worker threads"),
+	K("udp", CONF_BOOL, udp, "yes", 0, 0, "serve UDP as well as TCP"),
+	K("bind", CONF_LIST, bind, NULL, 0, 0,
+	    "addresses to listen on (empty: all, IPv4 and IPv6)"),
+	K("pidfile", CONF_STR, pidfile, RUNSTATEDIR "/rpc.nfsd.pid", 0, 0,
+	    "pid file, locked while running"),
+	K("max-connections", CONF_INT, max_conns, "1024", 4, 65536,
+	    "connections before the least active is closed"),
+	K("idle-timeout", CONF_INT, idle_timeout, "360", 1, 86400,
+	    "seconds before an idle connection is closed"),
+	K("open-files", CONF_INT, open_files, "1024", 16, 1000000,
+	    "files kept open for READ and WRITE"),
+	K("drc-size", CONF_INT, drc_size, "4096", 64, 1000000,
+	    "entries in the duplicate request cache"),
+	K("manage-gids", CONF_BOOL, manage_gids, "no", 0, 0,
+	    "take supplementary groups from the server's user database"),
+	CONF_KEY_END
+};
+#undef K
+
+static const struct conf_key global_keys[] = {
+	{ "state-dir", CONF_STR, offsetof(struct global_conf, state_dir),
+	  STATEDIR, 0, 0, "handle key, mount list, export table" },
+	CONF_KEY_END
+};
+
+static const struct conf_key exports_keys[] = {
+	{ "file", CONF_STR, offsetof(struct exports_conf, file), "/etc/exports",
+	  0, 0, "the exports file" },
+	{ "dir", CONF_STR, offsetof(struct exports_conf, dir), "/etc/exports.d",
+	  0, 0, "directory of *.exports files" },
+	{ "etab", CONF_STR, offsetof(struct exports_conf, etab), "", 0, 0,
+	  "the table exportfs publishes (default: STATE-DIR/etab)" },
+	CONF_KEY_END
+};
+
+struct overrides {
+	const char	*state_dir, *exports, *exports_dir;
+	long		 port;
+};
+
+static struct nfsd	nfsd;
+static struct nfsd_conf	conf;
+static struct global_conf gconf;
+static struct exports_conf xconf;
+static char		etab_path[4096], ack_path[4096];
+
+static int
+extra_opt(int opt, const char *arg, void *p)
+{
+	struct overrides *o = p;
+	char *end;
+
+	switch (opt) {
+	case 'S':
+		o->state_dir = arg;
+		return 0;
+	case 'e':
+		o->exports = arg;
+		return 0;
+	case 'E':
+		o->exports_dir = arg;
+		return 0;
+	case 'p':
+		o->port = strtol(arg, &end, 10);
+		return (*end == '\0' && o->port > 0 && o->port < 65536) ? 0 :
+		    -EINVAL;
+	}
+	return -EINVAL;
+}
+
+static int
+load_exports(bool first)
+{
+	struct exp_live_src src = { xconf.file, xconf.dir, etab_path };
+	struct exp_live *gen;
+	struct exp_err err;
+	char buf[512];
+	size_t i;
+	int rc;
+
+	if ((rc = exp_live_load(&src, false, &gen, &err)) != 0) {
+		if (err.file[0] != '\0')
+			log_warnx("%s%s", exp_err_fmt(&err, buf, sizeof(buf)),
+			    first ? "" : "; keeping the exports in use");
+		else
+			log_warnx("cannot load exports: %s", strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i < gen->n; i++)
+		if (gen->ex[i].err != 0)
+			log_warnx("export %s: %s", gen->ex[i].parent ?
+			    gen->ex[i].mnt_path : gen->ex[i].e->path,
+			    strerror(-gen->ex[i].err));
+	exp_holder_set(&nfsd.exports, gen);
+	log_notice("exports loaded: %zu export%s (%016llx)", gen->n,
+	    gen->n == 1 ? "" : "s", (unsigned long long)gen->hash);
+	if ((rc = exp_live_write_ack(ack_path, gen->hash)) != 0)
+		log_warnx("%s: %s", ack_path, strerror(-rc));
+	return 0;
+}
+
+static void
+on_signal(struct rpc_srv *srv, int sig, void *arg)
+{
+	(void)arg;
+	switch (sig) {
+	case SIGHUP:
+		(void)load_exports(false);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		rpc_srv_stop(srv);
+		break;
+	}
+}
+
+static char **
+split_list(const char *s)
+{
+	char **v, *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	if ((copy = strdup(s != NULL ? s : "")) == NULL)
+		return NULL;
+	if ((v = calloc(strlen(copy) / 2 + 2, sizeof(*v))) != NULL)
+		for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", \t", &save))
+			v[n++] = tok;
+	if (n == 0) {
+		free(v);
+		free(copy);
+		return NULL;
+	}
+	return v;	/* v[0] is the start of copy */
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon_args da;
+	struct overrides o = { 0 };
+	struct parse_err perr;
+	struct rpc_srv_config sc;
+	struct rpc_srv *srv;
+	char keypath[4096], **binds = NULL;
+	const char *cpath;
+	int rc, oi, sigfd, pidfd;
+	unsigned long long caps;
+
+	rc = daemon_parse_args(argc, argv, "nfsd", "S:e:E:p:",
+	    "  -S dir\tstate directory ([global] state-dir)\n"
+	    "  -e file\texports file ([exports] file)\n"
+	    "  -E dir\texports directory ([exports] dir)\n"
+	    "  -p port\tport ([nfsd] port, 2049)\n", extra_opt, &o, &da, &oi);
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "rpc.nfsd: %s\n", da.err);
+		return 2;
+	}
+	log_init(da.foreground, "rpc.nfsd");
+	log_set_debug(da.debug);
+	cpath = da.cf != NULL ? conf_file_path(da.cf) : da.conf_path;
+	memset(&perr, 0, sizeof(perr));
+	if (conf_apply(da.cf, "nfsd", nfsd_keys, &conf, &perr) != 0 ||
+	    conf_apply(da.cf, "global", global_keys, &gconf, &perr) != 0 ||
+	    conf_apply(da.cf, "exports", exports_keys, &xconf, &perr) != 0) {
+		fprintf(stderr, "%s:%u:%u: %s\n", cpath, perr.line, perr.col,
+		    perr.msg);
+		return 1;
+	}
+	if (o.state_dir != NULL) {
+		free(gconf.state_dir);
+		gconf.state_dir = strdup(o.state_dir);
+	}
+	if (o.exports != NULL) {
+		free(xconf.file);
+		xconf.file = strdup(o.exports);
+	}
+	if (o.exports_dir != NULL) {
+		free(xconf.dir);
+		xconf.dir = strdup(o.exports_dir);
+	}
+	if (o.port != 0)
+		conf.port = o.port;
+	if (xconf.etab[0] != '\0')
+		str_copy(etab_path, xconf.etab, sizeof(etab_path));
+	else
+		snprintf(etab_path, sizeof(etab_path), "%s/etab", gconf.state_dir);
+	snprintf(ack_path, sizeof(ack_path), "%s/rpc.nfsd.exports-hash",
+	    gconf.state_dir);
+	snprintf(keypath, sizeof(keypath), "%s/fh.key", gconf.state_dir);
+	if (da.print_conf) {
+		conf_print(stdout, "global", global_keys, &gconf);
+		conf_print(stdout, "exports", exports_keys, &xconf);
+		conf_print(stdout, "nfsd", nfsd_keys, &conf);
+		return 0;
+	}
+	exp_holder_init(&nfsd.exports);
+	if (da.check_only) {
+		struct exp_live_src src = { xconf.file, xconf.dir, NULL };
+		struct exp_live *gen;
+		struct exp_err err;
+		char buf[512];
+
+		if (exp_live_load(&src, true, &gen, &err) != 0) {
+			fprintf(stderr, "%s\n", exp_err_fmt(&err, buf, sizeof(buf)));
+			return 1;
+		}
+		exp_live_put(gen);
+		return 0;
+	}
+
+	if ((pidfd = daemon_pidfile(conf.pidfile)) < 0) {
+		if (pidfd == -EAGAIN)
+			fatalx("another rpc.nfsd is running (%s is locked)",
+			    conf.pidfile);
+		fatalx("%s: %s", conf.pidfile, strerror(-pidfd));
+	}
+	if (mkdir(gconf.state_dir, 0755) != 0 && errno != EEXIST)
+		fatal("%s", gconf.state_dir);
+	if ((rc = fh_key_load_or_create(keypath, &nfsd.key)) != 0)
+		fatalx("handle key %s: %s", keypath, strerror(-rc));
+	/* a new verifier on every start: clients resend unstable writes */
+	if (getrandom(nfsd.write_verf, sizeof(nfsd.write_verf), 0) !=
+	    (ssize_t)sizeof(nfsd.write_verf))
+		fatal("getrandom");
+	if ((rc = load_exports(true)) != 0)
+		fatalx("no usable exports");
+	if ((nfsd.ofc = ofcache_new((unsigned)conf.open_files)) == NULL)
+		fatalx("out of memory");
+	nfsd.udp = conf.udp;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.nthreads = (unsigned)conf.threads;
+	sc.max_conns = (unsigned)conf.max_conns;
+	sc.idle_timeout = (unsigned)conf.idle_timeout;
+	sc.max_record = NFSD_WTMAX + 64 * 1024;
+	sc.queue_max = (unsigned)conf.threads * 64;
+	if ((srv = rpc_srv_new(&sc)) == NULL)
+		fatalx("out of memory");
+	rpc_srv_add_program(srv, nfsd_program(&nfsd));
+	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
+		fatalx("out of memory");
+	binds = split_list(conf.bind);
+	if ((rc = rpc_srv_listen_std(srv, (int)conf.port,
+	    (const char *const *)binds)) != 0)
+		fatalx("cannot listen on port %ld: %s", conf.port, strerror(-rc));
+	if (rpc_srv_register(srv) != 0)
+		log_warnx("registration with rpcbind failed; is rpcbind running?");
+	if ((sigfd = daemon_sigpipe()) < 0)
+		fatalx("signals: %s", strerror(-sigfd));
+
+	/* stay uid 0, keep only what acting as the caller needs */
+	caps = 1ULL << CAP_DAC_READ_SEARCH | 1ULL << CAP_DAC_OVERRIDE |
+	    1ULL << CAP_FOWNER | 1ULL << CAP_CHOWN | 1ULL << CAP_FSETID |
+	    1ULL << CAP_MKNOD | 1ULL << CAP_SETUID | 1ULL << CAP_SETGID;
+	if ((rc = priv_drop("0", caps)) != 0)
+		fatalx("dropping privileges: %s", strerror(-rc));
+	log_info("running as uid 0 with CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, "
+	    "CAP_FOWNER, CAP_CHOWN, CAP_FSETID, CAP_MKNOD, CAP_SETUID, "
+	    "CAP_SETGID only");
+	if (!da.foreground) {
+		if (daemon_detach() != 0)
+			fatal("detach");
+		daemon_pidfile_update(pidfd);
+	}
+	log_notice("rpc.nfsd %s serving NFS v3 and v2 on port %ld (%ld threads)",
+	    PACKAGE_VERSION, conf.port, conf.threads);
+	rc = rpc_srv_run(srv, sigfd, on_signal, NULL);
+	log_notice("rpc.nfsd exiting");
+	rpc_srv_unregister(srv);
+	rpc_srv_free(srv);
+	ofcache_free(nfsd.ofc);
+	exp_holder_destroy(&nfsd.exports);
+	if (binds != NULL) {
+		free(binds[0]);
+		free(binds);
+	}
+	conf_free_values(nfsd_keys, &conf);
+	conf_free_values(global_keys, &gconf);
+	conf_free_values(exports_keys, &xconf);
+	conf_file_free(da.cf);
+	return rc == 0 ? 0 : 1;
+}

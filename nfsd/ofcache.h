@@ -1,0 +1,35 @@
+/*
+ * ofcache.h: files kept open for READ, WRITE and COMMIT, so the I/O path
+ * does not open and close per call. Entries are keyed by export and kernel
+ * handle, opened by root (permission is checked per call as the caller,
+ * see vfs_access()), bounded by an LRU, and reference counted so an entry
+ * in use is never closed under a worker.
+ */
+#ifndef NFSD_OFCACHE_H
+#define NFSD_OFCACHE_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+
+struct ofcache;
+struct ofile;
+struct vnode;
+
+/* A cache holding at most max open files; NULL on allocation failure. */
+struct ofcache *ofcache_new(unsigned max);
+void	ofcache_free(struct ofcache *oc);
+/*
+ * An open file for vn's object: O_RDWR when the object can be written
+ * (else O_RDONLY; write then wants O_RDWR and fails with the open's
+ * errno). Returns 0 and a held *ofp, or -errno. Must be called as root
+ * (vfs_as_root()), since it opens by handle.
+ */
+int	ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
+	    struct ofile **ofp);
+int	ofile_fd(const struct ofile *of);
+void	ofcache_put(struct ofcache *oc, struct ofile *of);
+/* Close cached files of this inode once unused (REMOVE, RENAME over it,
+ * so the space of a deleted file is freed). */
+void	ofcache_forget(struct ofcache *oc, dev_t dev, ino_t ino);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * vfs.c: handles to objects, the export checks, and per-thread identity.
+ *
+ * Identity: the thread opens objects by handle as root (open_by_handle_at
+ * needs CAP_DAC_READ_SEARCH), then sets its supplementary groups (raw
+ * setgroups: glibc's would change every thread), fsgid and fsuid to the
+ * caller's squashed credentials. With a non-zero fsuid the kernel drops the
+ * filesystem capabilities from the thread's effective set, so every *at()
+ * call that follows is checked exactly as for a local user; setting fsuid
+ * back to 0 restores them.
+ */
+#include <sys/fsuid.h>
+#include <sys/syscall.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fh_resolve.h"
+#include "common/log.h"
+#include "nfsd/nfsd.h"
+
+static int
+set_ids(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
+{
+	if (syscall(SYS_setgroups, (size_t)ngroups, groups) != 0)
+		return -errno;
+	setfsgid(gid);
+	setfsuid(uid);
+	/* setfs*id report no errors: read back what is in force */
+	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
+		return -EPERM;
+	return 0;
+}
+
+void
+vfs_as_root(struct req *rq)
+{
+	struct nfsd_rq *nr = nfsd_rq(rq);
+
+	if (nr == NULL || !nr->as_caller)
+		return;
+	/* fsuid first: it brings the filesystem capabilities back */
+	setfsuid(0);
+	setfsgid(0);
+	(void)syscall(SYS_setgroups, (size_t)0, NULL);
+	nr->as_caller = false;
+}
+
+void
+vfs_as_caller(struct req *rq)
+{
+	struct nfsd_rq *nr = nfsd_rq(rq);
+
+	if (nr->as_caller)
+		return;
+	if (set_ids(nr->cred.uid, nr->cred.gid, nr->cred.ngroups,
+	    nr->cred.groups) != 0) {
+		/* never go on as root: make every later call fail */
+		log_warnx("cannot switch to uid %u gid %u",
+		    (unsigned)nr->cred.uid, (unsigned)nr->cred.gid);
+		setfsuid(65534);
+		setfsgid(65534);
+	}
+	nr->as_caller = true;
+}
+
+bool
+vfs_is_owner(const struct req *rq, const struct stat *st)
+{
+	return nfsd_rq(rq)->cred.uid == st->st_uid;
+}
+
+bool
+vfs_export_ro(const struct req *rq)
+{
+	return (nfsd_rq(rq)->flags & EXP_F_RO) != 0;
+}
+
+/* The flavour an export's sec= list is checked against. */
+static uint32_t
+call_flavor(const struct req *rq)
+{
+	switch (rq->cred.flavor) {
+	case CRED_RPCSEC_GSS:
+		return rq->cred.gss_service == 3 ? EXP_SEC_KRB5P :
+		    rq->cred.gss_service == 2 ? EXP_SEC_KRB5I : EXP_SEC_KRB5;
+	default:
+		return EXP_SEC_SYS;	/* AUTH_NONE is anonymous AUTH_SYS */
+	}
+}
+
+/*
+ * The first handle of a call fixes the export: who may use it, with which
+ * flags, and as whom.
+ */
+static int
+admit(struct req *rq, const struct exp_live_export *ex)
+{
+	struct nfsd_rq *nr = nfsd_rq(rq);
+	struct exp_peer peer;
+	struct cred_squash sq;
+	const struct exp_client *cl;
+	uint32_t flavor = call_flavor(rq), flags;
+
+	memset(&peer, 0, sizeof(peer));
+	peer.addr = (const struct sockaddr *)&rq->peer;
+	if ((cl = exp_match_export(ex->e, &peer)) == NULL) {
+		log_debug(LOG_D_EXPORT, "%s: %s not exported to this client",
+		    req_peer_str(rq), ex->e->path);
+		return -EACCES;
+	}
+	if (exp_sec_flags(&cl->opts, flavor, &flags) != 0 ||
+	    exp_squash(&cl->opts, flavor, &sq) != 0)
+		return -EACCES;
+	if (!(flags & EXP_F_INSECURE) && !req_is_privileged(rq)) {
+		log_debug(LOG_D_EXPORT, "%s: insecure port for %s",
+		    req_peer_str(rq), ex->e->path);
+		return -EPERM;
+	}
+	nr->ex = ex;
+	nr->cl = cl;
+	nr->flags = flags;
+	nr->cred = rq->cred;
+	if (rq->cred.flavor == CRED_AUTH_NONE)
+		cred_anon(&nr->cred, sq.anonuid, sq.anongid);
+	else
+		cred_squash(&nr->cred, &sq);
+	return 0;
+}
+
+static int
+open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
+    const struct exp_live_export *want, struct vnode *vn)
+{
+	struct nfsd *nd = nfsd_of(rq);
+	struct nfsd_rq *nr = nfsd_rq(rq);
+	const struct exp_live_export *ex;
+	struct fh_fields f;
+	int rc, fd;
+
+	vn->fd = -1;
+	if ((rc = fh_decode(&nd->key, fh, fhlen, &f)) != 0)
+		return -EBADMSG;
+	if ((ex = exp_live_by_id(nr->gen, f.export_id)) == NULL ||
+	    fh_match_export(&f, ex->export_id, ex->volid) != 0)
+		return -ESTALE;
+	if (want != NULL && ex != want)
+		return -EXDEV;
+	if (nr->ex == NULL && (rc = admit(rq, ex)) != 0)
+		return rc;
+	if (nr->ex != ex && (rc = admit(rq, ex)) != 0)
+		return rc;
+	if (rq->pd != NULL && (rq->pd->flags & P_WRITE) && vfs_export_ro(rq))
+		return -EROFS;
+	vfs_as_root(rq);
+	rc = fh_open(ex->root_fd, &f.kh, flags, &fd, &vn->st);
+	if (rc == 0) {
+		/* a directory moved out of the export since we issued its
+		 * handle must not be reachable through it */
+		if (vn->st.st_dev != ex->dev)
+			rc = -ESTALE;
+		else if (S_ISDIR(vn->st.st_mode) && vn->st.st_ino != ex->ino)
+			rc = fh_in_export(fd, ex->dev, ex->ino);
+		if (rc != 0)
+			close(fd);
+	}
+	vfs_as_caller(rq);
+	if (rc != 0)
+		return rc == -ENOENT ? -ESTALE : rc;
+	vn->fd = fd;
+	vn->ex = ex;
+	vn->kh = f.kh;
+	return 0;
+}
+
+int
+vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
+    struct vnode *vn)
+{
+	return open_fh(rq, fh, fhlen, flags, NULL, vn);
+}
+
+int
+vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,
+    const struct vnode *first, struct vnode *vn)
+{
+	return open_fh(rq, fh, fhlen, flags, first->ex, vn);
+}
+
+void
+vfs_close(struct vnode *vn)
+{
+	if (vn->fd >= 0)
+		close(vn->fd);
+	vn->fd = -1;
+}
+
+int
+vfs_reopen(const struct vnode *vn, int flags)
+{
+	char path[32];
+	int fd;
+
+	/* through /proc: a permission-checked open of the same inode */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", vn->fd);
+	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ELOOP)
+		return -EINVAL;		/* it is a symlink */
+	return fd >= 0 ? fd : -errno;
+}
+
+int
+vfs_check_name(const char *name, bool allow_dots)
+{
+	size_t n = strlen(name);
+
+	if (n == 0)
+		return -EACCES;		/* RFC 1813: empty names are invalid */
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (strchr(name, '/') != NULL)
+		return -EACCES;
+	if (!allow_dots && (strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
+		return -EEXIST;
+	return 0;
+}
+
+/*
+ * LOOKUP crossed a mount boundary (st is what it found). Down into a
+ * filesystem mounted below the export: allowed as the export's implicit
+ * child under crossmnt, or as another export of ours marked nohide that
+ * admits this caller. Up out of an implicit child's root: back to the
+ * parent export. Anything else stays hidden (-EACCES): a userspace server
+ * cannot reach the directory a mount covers.
+ */
+static int
+cross_mount(struct req *rq, const struct vnode *dir, const char *name,
+    const struct stat *st, const struct exp_live_export **exp)
+{
+	const struct exp_live *gen = nfsd_rq(rq)->gen;
+	const struct exp_live_export *x;
+	size_t i;
+
+	if (strcmp(name, "..") == 0) {
+		if (dir->ex->parent != NULL && st->st_dev == dir->ex->parent->dev) {
+			*exp = dir->ex->parent;
+			return 0;
+		}
+		if (st->st_dev == dir->ex->dev) {
+			*exp = dir->ex;
+			return 0;
+		}
+		return -EACCES;
+	}
+	if (st->st_dev == dir->ex->dev) {
+		*exp = dir->ex;
+		return 0;
+	}
+	for (i = 0; i < gen->n; i++) {
+		x = &gen->ex[i];
+		if (x->err != 0 || x->dev != st->st_dev || x->ino != st->st_ino)
+			continue;
+		if (x->parent == dir->ex) {
+			if (!(nfsd_rq(rq)->flags & EXP_F_CROSSMNT))
+				return -EACCES;
+			*exp = x;		/* crossmnt */
+			return 0;
+		}
+		if (x->parent == NULL) {
+			struct exp_peer peer;
+			const struct exp_client *cl;
+
+			memset(&peer, 0, sizeof(peer));
+			peer.addr = (const struct sockaddr *)&rq->peer;
+			cl = exp_match_export(x->e, &peer);
+			if (cl != NULL && (cl->opts.flags & EXP_F_NOHIDE)) {
+				*exp = x;	/* nohide */
+				return 0;
+			}
+		}
+	}
+	return -EACCES;
+}
+
+int
+vfs_lookup(struct req *rq, const struct vnode *dir, const char *name,
+    int flags, struct vnode *vn)
+{
+	struct stat st;
+	int rc, fd;
+
+	vn->fd = -1;
+	if (!S_ISDIR(dir->st.st_mode))
+		return -ENOTDIR;
+	if ((rc = vfs_check_name(name, true)) != 0)
+		return rc;
+	if (strcmp(name, "..") == 0 && dir->ex->parent == NULL &&
+	    dir->st.st_dev == dir->ex->dev && dir->st.st_ino == dir->ex->ino)
+		name = ".";		/* the export root is its own parent */
+	fd = openat(dir->fd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP && !(flags & O_PATH))
+		return -ELOOP;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	vn->ex = dir->ex;
+	if (st.st_dev != dir->ex->dev) {
+		if ((rc = cross_mount(rq, dir, name, &st, &vn->ex)) != 0) {
+			close(fd);
+			return rc;
+		}
+	}
+	if (strcmp(name, "..") == 0 && S_ISDIR(st.st_mode) && vn->ex == dir->ex) {
+		/* ".." of a directory moved out of the export: refuse */
+		vfs_as_root(rq);
+		rc = fh_in_export(fd, dir->ex->dev, dir->ex->ino);
+		vfs_as_caller(rq);
+		if (rc != 0) {
+			close(fd);
+			return -EACCES;
+		}
+	}
+	vn->fd = fd;
+	vn->st = st;
+	if ((rc = fh_from_fd(fd, &vn->kh, NULL)) != 0) {
+		vfs_close(vn);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+encode(struct req *rq, const struct exp_live_export *ex,
+    const struct fh_khandle *kh, int form, uint8_t **fhp, size_t *lenp)
+{
+	struct fh_fields f;
+	uint8_t *buf;
+	size_t len = FH_MAXSIZE;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.export_id = ex->export_id;
+	memcpy(f.volid, ex->volid, sizeof(f.volid));
+	f.kh = *kh;
+	if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
+		return -ENOMEM;
+	if ((rc = fh_encode(&nfsd_of(rq)->key, &f, form, buf, &len)) != 0)
+		return rc;
+	*fhp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int
+vfs_make_fh(struct req *rq, const struct vnode *vn, int form, uint8_t **fhp,
+    size_t *lenp)
+{
+	return encode(rq, vn->ex, &vn->kh, form, fhp, lenp);
+}
+
+int
+vfs_make_fh_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
+    const char *name, int form, uint8_t **fhp, size_t *lenp)
+{
+	struct fh_khandle kh;
+	int rc;
+
+	if ((rc = fh_from_path(dirfd, name, &kh, NULL)) != 0)
+		return rc;
+	return encode(rq, ex, &kh, form, fhp, lenp);
+}
+
+int
+vfs_access(struct req *rq, const struct vnode *vn, int mode, bool override)
+{
+	if (override && S_ISREG(vn->st.st_mode) && vfs_is_owner(rq, &vn->st))
+		return 0;	/* the client checked at open time (knfsd) */
+	if (faccessat(vn->fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) != 0)
+		return -errno;
+	return 0;
+}
