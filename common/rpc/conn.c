@@ -124,7 +124,7 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 	int fd, n;
 
 	for (n = 0; n < 64; n++) {
-		struct sockaddr_storage peer;
+		struct sockaddr_storage peer = { 0 };
 		socklen_t plen = sizeof(peer);
 
 		fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
