@@ -38,12 +38,14 @@ Modes:
                   within S seconds)
   many-conns N    N idle TCP connections, held: a new client is still
                   served (--expect-closed S: and the server closes every
-                  held one within S seconds)
+                  held one within S seconds; --partial R: the held ones
+                  trickle an unfinished record instead of idling)
   conn-burst N    N short connections, each sending junk or half a record
                   and closing (half of them with a reset): then a NULL
                   call is still answered
 The reply-checking modes (null, gids*, machname256, bad-*) use TCP and UDP
-unless --tcp or --udp is given.
+unless --tcp or --udp is given. --unix PATH sends everything over an
+AF_LOCAL stream socket (e.g. /run/rpcbind.sock) instead.
 """
 
 import argparse
@@ -175,25 +177,44 @@ class Reply:
 # ------------------------------------------------------------------ transport
 class Target:
     def __init__(self, args):
-        self.host = args.host
-        self.port = args.port
         self.timeout = args.timeout
-        self.family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        self.unix = getattr(args, "unix", None)
+        if self.unix:
+            self.family = socket.AF_UNIX
+            self.addr = self.unix
+            self.name = self.unix
+        else:
+            self.family = (socket.AF_INET6 if ":" in args.host
+                           else socket.AF_INET)
+            self.addr = (args.host, args.port)
+            self.name = "%s port %d" % self.addr
 
     def connect(self):
-        s = socket.socket(self.family, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        try:
-            s.connect((self.host, self.port))
-        except OSError as e:
-            s.close()
-            raise Verdict(None, "cannot connect to %s:%d: %s" %
-                          (self.host, self.port, e))
-        return s
+        deadline = time.monotonic() + self.timeout
+        while True:
+            s = socket.socket(self.family, socket.SOCK_STREAM)
+            s.settimeout(self.timeout)
+            try:
+                s.connect(self.addr)
+                return s
+            except BlockingIOError as e:
+                # AF_LOCAL with a full backlog: a timeout socket gets
+                # EAGAIN where a blocking one would wait; wait.
+                s.close()
+                if time.monotonic() >= deadline:
+                    raise Verdict(None, "cannot connect to %s: %s" %
+                                  (self.name, e))
+                time.sleep(0.01)
+            except OSError as e:
+                s.close()
+                raise Verdict(None, "cannot connect to %s: %s" %
+                              (self.name, e))
 
     def udp(self):
+        if self.unix:
+            raise Verdict(None, "no datagrams over %s" % self.unix)
         s = socket.socket(self.family, socket.SOCK_DGRAM)
-        s.connect((self.host, self.port))
+        s.connect(self.addr)
         return s
 
 
@@ -298,7 +319,7 @@ def udp_call(t, msg, tries=3):
 
 
 def transports(args):
-    if args.tcp:
+    if args.tcp or args.unix:
         return ["tcp"]
     if args.udp:
         return ["udp"]
@@ -551,29 +572,32 @@ def m_junk(t, args):
     finally:
         s.close()
     # 3. Random datagrams.
-    u = t.udp()
-    try:
-        for _ in range(50):
-            u.send(rbytes(rnd.randint(1, 1400)))
-    finally:
-        u.close()
+    if not t.unix:
+        u = t.udp()
+        try:
+            for _ in range(50):
+                u.send(rbytes(rnd.randint(1, 1400)))
+        finally:
+            u.close()
     # 4. Valid headers, random arguments, every procedure of v2..v4, over
     # UDP and TCP: exercises every argument decoder.
     replies = 0
     s = t.connect()
-    u = t.udp()
-    u.settimeout(0.2)
+    u = None if t.unix else t.udp()
+    if u is not None:
+        u.settimeout(0.2)
     try:
         for vers in (2, 3, 4):
             for proc in range(0, 17):
                 for _ in range(3):
                     a = rbytes(rnd.choice((0, 3, 4, 8, 20, 64, 300)))
                     msg = call_msg(new_xid(), vers=vers, proc=proc, args=a)
-                    u.send(msg)
                     try:
-                        check_data("udp v%d proc %d" % (vers, proc),
-                                   u.recv(65536))
-                        replies += 1
+                        if u is not None:
+                            u.send(msg)
+                            check_data("udp v%d proc %d" % (vers, proc),
+                                       u.recv(65536))
+                            replies += 1
                     except (socket.timeout, ConnectionRefusedError):
                         pass
                     if s is None:
@@ -595,7 +619,8 @@ def m_junk(t, args):
     finally:
         if s is not None:
             s.close()
-        u.close()
+        if u is not None:
+            u.close()
     notes.append("random arguments: %d replies" % replies)
     if bad:
         raise Verdict(False, "; ".join(notes + bad[:3]))
@@ -643,20 +668,34 @@ def m_many_conns(t, args):
     raise_nofile(n + 64)
     held = []
     refused = 0
+    first_err = ""
+    part = record(call_msg(1, args=b"\0" * 4000))
     try:
         for _ in range(n):
             try:
                 held.append(t.connect())
-            except Verdict:
+            except Verdict as v:
                 refused += 1
+                first_err = first_err or v.msg
+        if args.partial:
+            # every held connection is in the middle of a record, and
+            # stays busy: one more byte each, a few rounds
+            for r in range(args.partial):
+                for h in held:
+                    try:
+                        h.send(part[r * 8:r * 8 + 8])
+                    except OSError:
+                        pass
+                time.sleep(0.2)
         t0 = time.monotonic()
         try:
             control_null(t)
         except Verdict as v:
             raise Verdict(False, "with %d connections held: %s" %
                           (len(held), v.msg))
-        note = ("%d connections held (%d refused), new client served in "
-                "%.2fs" % (len(held), refused, time.monotonic() - t0))
+        note = ("%d connections held (%d refused%s), new client served in "
+                "%.2fs" % (len(held), refused, first_err and ": " + first_err,
+                           time.monotonic() - t0))
         if args.hold:
             time.sleep(args.hold)
         closed = count_closed(held, 0)
@@ -710,9 +749,8 @@ def m_conn_burst(t, args):
     errors = 0
     for i in range(n):
         try:
-            s = socket.socket(t.family, socket.SOCK_STREAM)
-            s.settimeout(t.timeout)
-            s.connect((t.host, t.port))
+            s = None
+            s = t.connect()
             kind = i % 4
             if kind == 0:
                 s.sendall(half)
@@ -720,10 +758,12 @@ def m_conn_burst(t, args):
                 s.sendall(bytes(rnd.getrandbits(8) for _ in range(64)))
             elif kind == 2:
                 s.sendall(record(call_msg(new_xid())))
-            if i % 2:
+            if i % 2 and not t.unix:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                              struct.pack("ii", 1, 0))
             s.close()
+        except Verdict:
+            errors += 1
         except OSError as e:
             if e.errno not in (errno.ECONNRESET, errno.EPIPE):
                 errors += 1
@@ -771,6 +811,12 @@ def main():
                    help="seconds to keep held connections open")
     p.add_argument("--expect-close", type=float, default=0)
     p.add_argument("--expect-closed", type=float, default=0)
+    p.add_argument("--partial", type=int, default=0, metavar="ROUNDS",
+                   help="many-conns: held connections send a record 8 "
+                   "bytes at a time for ROUNDS rounds, never finishing it")
+    p.add_argument("--unix", metavar="PATH",
+                   help="talk to an AF_LOCAL stream socket instead "
+                   "(datagram parts are left out)")
     p.add_argument("mode", choices=sorted(MODES))
     p.add_argument("n", type=int, nargs="?")
     args = p.parse_args()

@@ -30,6 +30,12 @@ if is_asan "$RPCBIND"; then
 fi
 start_rpcbind -o max-connections=100
 pid=$(daemon_pid rpcbind)
+junk_as_nobody() {
+	must setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    /usr/bin/python3 "$SRCDIR/tests/clients/rpcjunk.py" "$@"
+	assert_match '^ok ' "$OUT" "rpcjunk $* (uid 65534)"
+	control "rpcjunk $* (uid 65534)"
+}
 
 # --- every mode, IPv4 and (for the reply checks) IPv6
 junk null
@@ -53,9 +59,20 @@ junk --hold 1 slow-partial
 junk conn-burst 200
 ok "every rpcjunk mode answered as expected; rpcbind kept serving"
 
+# --- the same over /run/rpcbind.sock (mode 0666: any local user), as uid
+# 65534
+for m in null mark-huge "zero-frags 20" "empty-records 20" gids17 \
+    machname256 udp-4gib-string bad-rpcvers bad-prog bad-vers bad-proc \
+    junk slow-partial "conn-burst 200" "many-conns 300"; do
+	# shellcheck disable=SC2086  # $m is a mode and its count
+	junk_as_nobody --unix /run/rpcbind.sock $m
+done
+ok "every rpcjunk mode over the local socket as uid 65534"
+
 # --- more connections than max-connections
 junk many-conns 500
-ok "500 held connections (max-connections=100): a new client is served"
+junk --partial 5 many-conns 300
+ok "500 idle / 300 half-sending connections (max-connections=100): a new client is served"
 
 # --- memory stays flat
 rss0=$(rss_kb "$pid")
