@@ -33,6 +33,8 @@ Modes:
   bad-prog        an unregistered program: PROG_UNAVAIL
   bad-vers        version 7 of rpcbind: PROG_MISMATCH low..high (2..4)
   bad-proc        procedure 99 of rpcbind v4: PROC_UNAVAIL
+  rmtcall-off     CALLIT (v2, v3), BCAST and INDIRECT (v4) of --prog's
+                  NULL procedure all answer PROC_UNAVAIL (remote calls off)
   slow-partial    half a record, held: other clients are still served
                   (--expect-close S: and the server closes the held one
                   within S seconds)
@@ -520,6 +522,27 @@ def m_bad_proc(t, args):
                   lambda: call_msg(new_xid(), vers=4, proc=99), check)
 
 
+def m_rmtcall_off(t, args):
+    """Every remote-call procedure answers PROC_UNAVAIL (remote calls off):
+    PMAPPROC_CALLIT (v2 proc 5), RPCBPROC_CALLIT (v3 proc 5), RPCBPROC_BCAST
+    (v4 proc 5) and RPCBPROC_INDIRECT (v4 proc 10), each asking for the
+    NULL procedure of --prog version 1."""
+    out = []
+    rmt = u32(args.prog, 1, 0) + opaque(b"")
+
+    def check(r):
+        return None if r.accepted and r.stat == 3 else "accepted PROC_UNAVAIL"
+    for vers, proc, name in ((2, 5, "PMAPPROC_CALLIT"),
+                             (3, 5, "RPCBPROC_CALLIT"),
+                             (4, 5, "RPCBPROC_BCAST"),
+                             (4, 10, "RPCBPROC_INDIRECT")):
+        out.append("%s: %s" % (name, expect(
+            t, args, name,
+            lambda: call_msg(new_xid(), vers=vers, proc=proc, args=rmt),
+            check)))
+    return "; ".join(out)
+
+
 def drain_replies(s, secs):
     """Read whatever replies come for secs; each must parse. Returns count."""
     deadline = time.monotonic() + secs
@@ -786,6 +809,7 @@ MODES = {
     "bad-prog": m_bad_prog,
     "bad-vers": m_bad_vers,
     "bad-proc": m_bad_proc,
+    "rmtcall-off": m_rmtcall_off,
     "slow-partial": m_slow_partial,
     "many-conns": m_many_conns,
     "conn-burst": m_conn_burst,
@@ -803,7 +827,8 @@ def main():
     g.add_argument("--tcp", action="store_true")
     g.add_argument("--udp", action="store_true")
     p.add_argument("--prog", type=int, default=400999,
-                   help="unregistered program for bad-prog (400999)")
+                   help="bad-prog: an unregistered program (400999); "
+                   "rmtcall-off: the program to ask for")
     p.add_argument("--low", type=int, default=2)
     p.add_argument("--high", type=int, default=4)
     p.add_argument("--seed", type=int)

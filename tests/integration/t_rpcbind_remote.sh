@@ -71,8 +71,11 @@ mustnot in_peer "$RPCREG" -w 2 callit $S 400112 1 0
 assert_match "RPC_PROCUNAVAIL" "$OUT" "CALLIT from the peer, remote calls off"
 mustnot "$RPCREG" -w 2 callit 127.0.0.1 400112 1 0
 assert_match "RPC_PROCUNAVAIL" "$OUT" "CALLIT from loopback, remote calls off"
+must in_peer /usr/bin/python3 "$SRCDIR/tests/clients/rpcjunk.py" --host $S \
+    --prog 400112 rmtcall-off
+must rpcjunk --prog 400112 rmtcall-off
 no_new_call target "$n"
-ok "CALLIT is PROC_UNAVAIL by default and forwards nothing"
+ok "CALLIT (v2, v3), BCAST and INDIRECT are PROC_UNAVAIL by default and forward nothing"
 
 # --- CALLIT on, with a deny list
 stop_daemon rpcbind
