@@ -204,9 +204,16 @@ vfs_reopen(const struct vnode *vn, int flags)
 	char path[32];
 	int fd;
 
-	/* through /proc: a permission-checked open of the same inode */
+	/*
+	 * Through /proc: a permission-checked open of the same inode. Not
+	 * O_NOFOLLOW: /proc/self/fd/N is itself a (magic) link, so that
+	 * flag fails every open (ELOOP, or ENOTDIR with O_DIRECTORY); the
+	 * jump lands on the object itself and never follows it further.
+	 */
+	if (S_ISLNK(vn->st.st_mode))
+		return -EINVAL;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", vn->fd);
-	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0 && errno == ELOOP)
 		return -EINVAL;		/* it is a symlink */
 	return fd >= 0 ? fd : -errno;
