@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 #include <stdbool.h>
+#include <time.h>
 
 struct ofcache;
 struct ofile;
@@ -21,7 +22,9 @@ void	ofcache_free(struct ofcache *oc);
 /*
  * An open file for vn's object: O_RDWR when the object can be written
  * (else O_RDONLY; write then wants O_RDWR and fails with the open's
- * errno). Returns 0 and a held *ofp, or -errno. Must be called as root
+ * errno). Returns 0 and a held *ofp, or -errno (-ESTALE if the cached
+ * file has been deleted since). vn must be a regular file (the caller checks
+ * vn->st: devices are never opened here). Must be called as root
  * (vfs_as_root()), since it opens by handle.
  */
 int	ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
@@ -31,5 +34,11 @@ void	ofcache_put(struct ofcache *oc, struct ofile *of);
 /* Close cached files of this inode once unused (REMOVE, RENAME over it,
  * so the space of a deleted file is freed). */
 void	ofcache_forget(struct ofcache *oc, dev_t dev, ino_t ino);
+/* Close unused files idle for OFCACHE_IDLE seconds or more; now is
+ * time(NULL) (call it from a timer every few seconds). */
+#define OFCACHE_IDLE	60
+void	ofcache_sweep(struct ofcache *oc, time_t now);
+/* Files open now (hashed, in use or not): for tests and statistics. */
+unsigned ofcache_count(struct ofcache *oc);
 
 #endif
