@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# lib.sh: sourced by every tests/linux-client/t_*.sh (kernel-client tests).
+#
+# Before anything else, and before entering namespaces (the guest build
+# needs the host's apt mirror), it makes sure the guest exists: build-guest
+# builds it once into $GUEST_CACHE (/var/cache/nfs-suite-guest) and does
+# nothing when it is current. Then it sources tests/integration/lib.sh,
+# which re-executes the test in private network, mount and PID namespaces
+# and provides start_daemon, wait_rpc, must, fail, ... (see there); the
+# daemons' logs ($T/*.log) are printed when the test fails.
+#
+# Provides, in addition:
+#   lc_net_setup          bridge br0 with $SERVER_ADDR/24 (198.51.100.1) in
+#                         our network namespace; guests plug into it
+#   guest_run N SCRIPT [run-guest options]   boot guest N (address
+#                         198.51.100.(10+N)) running SCRIPT; results in
+#                         $T/guestN; on failure print the failing step, the
+#                         guest's output, console and dmesg, and fail
+#   guest_start N SCRIPT [...] / guest_wait N   the same in the background,
+#                         for two guests at once
+#   start_lc_rpcbind      our rpcbind, answering on $SERVER_ADDR
+#   start_lc_mountd [EXPORTS_LINE...]   our rpc.mountd on $T/exports,
+#                         answering on $SERVER_ADDR
+#   lc_timings            print the timings collected so far
+# A guest script sources /share/guest-lib.sh (step, must, fail, ...).
+
+_lc_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LC_DIR=$_lc_dir
+
+if [ -z "${_NFS_TEST_IN_NS:-}" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root (namespaces, tap devices, guest build)"
+		exit 77
+	fi
+	_t0=$(date +%s.%N)
+	"$_lc_dir/build-guest" -q || { echo "FAIL: build-guest failed" >&2; exit 1; }
+	LC_BUILD_SECS=$(awk -v a="$_t0" -v b="$(date +%s.%N)" \
+	    'BEGIN { printf "%.1f", b - a }')
+	export LC_BUILD_SECS
+	LC_T0=$_t0
+	export LC_T0
+fi
+# shellcheck source=../integration/lib.sh
+. "$_lc_dir/../integration/lib.sh"
+
+SERVER_ADDR=198.51.100.1
+NET_PREFIX=198.51.100
+GUEST_CACHE=${GUEST_CACHE:-/var/cache/nfs-suite-guest}
+export GUEST_CACHE
+RUN_GUEST=$_lc_dir/run-guest
+MOUNTD=$BUILD/mountd/rpc.mountd
+
+# guest_addr N
+guest_addr() {
+	echo "$NET_PREFIX.$((10 + $1))"
+}
+
+# ---------------------------------------------------------------- network
+# br0 carries the server's address; each guest's tap (nfsg<N>, made by
+# run-guest) is a port of it. No STP, no forwarding delay: a port forwards
+# as soon as it is up.
+lc_net_setup() {
+	ip link show br0 >/dev/null 2>&1 && return 0
+	ip link add br0 type bridge stp_state 0 forward_delay 0 ||
+	    fail "ip link add br0"
+	ip addr add "$SERVER_ADDR/24" dev br0 || fail "ip addr add $SERVER_ADDR"
+	ip link set br0 up || fail "br0 up"
+	echo "+ bridge br0 $SERVER_ADDR/24"
+}
+
+# ---------------------------------------------------------------- daemons
+start_lc_rpcbind() {
+	need_rpcbind
+	start_rpcbind
+	wait_rpc 100000 2 tcp "$SERVER_ADDR"
+	wait_rpc 100000 2 udp "$SERVER_ADDR"
+}
+
+# start_lc_mountd [EXPORTS_LINE...]: rpc.mountd on $T/exports (the lines
+# given), state in $T/mountd-state; waits for MOUNT v3 on $SERVER_ADDR.
+start_lc_mountd() {
+	local l
+	[ -x "$MOUNTD" ] || fail "$MOUNTD not built"
+	mkdir -p "$T/mountd-state" "$T/exports.d"
+	: >"$T/exports"
+	for l in "$@"; do
+		printf '%s\n' "$l" >>"$T/exports"
+	done
+	start_daemon mountd "$MOUNTD" -F -f /dev/null -e "$T/exports" \
+	    -E "$T/exports.d" -S "$T/mountd-state"
+	wait_rpc 100005 3 tcp "$SERVER_ADDR"
+	wait_rpc 100005 3 udp "$SERVER_ADDR"
+}
+
+# ---------------------------------------------------------------- guests
+declare -A _GPID=()
+declare -A _GT0=()
+LC_TIMINGS=()
+
+# guest_start N SCRIPT [run-guest options]: boot guest N in the background.
+guest_start() {
+	local n=$1 script=$2
+	shift 2
+	local r=$T/guest$n
+	rm -rf "$r"
+	mkdir -p "$r"
+	echo "+ boot guest$n ($(guest_addr "$n")): ${script##*/}"
+	_GT0[$n]=$(date +%s.%N)
+	"$RUN_GUEST" -n "$n" -r "$r" "$@" "$script" >"$r/run-guest.log" 2>&1 &
+	_GPID[$n]=$!
+	_PIDS+=($!)
+}
+
+# guest_wait N: wait for guest N; 0 if its script passed, else print what
+# it did and fail the test.
+guest_wait() {
+	local n=$1 r=$T/guest$1 rc=0 dt
+	[ -n "${_GPID[$n]:-}" ] || fail "guest_wait $n: not started"
+	wait "${_GPID[$n]}" || rc=$?
+	unset "_GPID[$n]"
+	dt=$(awk -v a="${_GT0[$n]}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	LC_TIMINGS+=("guest$n: boot to script $(cat "$r/uptime" 2>/dev/null || echo ?)s, run ${dt}s")
+	if [ -n "${TEST_LOGDIR:-}" ] && [ -d "$TEST_LOGDIR" ]; then
+		mkdir -p "$TEST_LOGDIR/guest$n"
+		cp "$r"/*.log "$r/status" "$r/step" "$TEST_LOGDIR/guest$n/" 2>/dev/null
+	fi
+	if [ $rc -eq 0 ]; then
+		echo "+ guest$n passed (${dt}s)"
+		return 0
+	fi
+	guest_report "$n" "$rc"
+	fail "guest$n: $(guest_why "$rc")${_LC_STEP:+ in step '$_LC_STEP'}"
+}
+
+# guest_run N SCRIPT [run-guest options]: boot, wait, fail with a report.
+guest_run() {
+	guest_start "$@"
+	guest_wait "$1"
+}
+
+guest_why() {
+	case $1 in
+	124) echo "timed out" ;;
+	125) echo "harness error (no status from the guest)" ;;
+	*) echo "script exited $1" ;;
+	esac
+}
+
+# guest_report N RC: what a failed guest leaves for the reader.
+_LC_STEP=
+guest_report() {
+	local n=$1 r=$T/guest$1
+	_LC_STEP=$(cat "$r/step" 2>/dev/null)
+	echo "==== guest$n ($(guest_addr "$n")) failed: $(guest_why "$2")" \
+	    "${_LC_STEP:+in step '$_LC_STEP'}"
+	echo "---- run-guest"
+	cat "$r/run-guest.log" 2>/dev/null
+	_lc_tail "$r/output.log" 60 "guest$n script output"
+	_lc_tail "$r/console.log" 30 "guest$n console"
+	_lc_tail "$r/dmesg.log" 30 "guest$n dmesg"
+	_lc_tail "$r/qemu.log" 10 "qemu"
+	echo "---- (full logs in $r${TEST_LOGDIR:+, kept in $TEST_LOGDIR/guest$n})"
+}
+
+_lc_tail() {
+	[ -s "$1" ] || return 0
+	echo "---- $3 (last $2 lines of ${1##*/})"
+	tail -n "$2" "$1"
+}
+
+lc_timings() {
+	local t
+	echo "timings: guest build/check ${LC_BUILD_SECS:-?}s"
+	for t in "${LC_TIMINGS[@]}"; do
+		echo "timings: $t"
+	done
+	[ -z "${LC_T0:-}" ] ||
+	    echo "timings: total $(awk -v a="$LC_T0" -v b="$(date +%s.%N)" \
+		'BEGIN { printf "%.1f", b - a }')s"
+}
