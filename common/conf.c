@@ -627,6 +627,26 @@ out:
 	return rc;
 }
 
+int
+conf_where(const struct conf_file *cf, const char *section, const char *key,
+    unsigned *line, unsigned *col)
+{
+	size_t i;
+	int rc = -ENOENT;
+
+	/* the last occurrence is the one in force */
+	for (i = 0; cf != NULL && i < cf->n; i++) {
+		const struct conf_ent *e = &cf->ents[i];
+
+		if (strcasecmp(e->section, section) == 0 && key_eq(e->key, key)) {
+			*line = e->line;
+			*col = e->vcol;
+			rc = 0;
+		}
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- -T */
 
 static void

@@ -71,6 +71,12 @@ const char *conf_file_path(const struct conf_file *cf);
  * value. */
 int	conf_apply(const struct conf_file *cf, const char *section,
 	    const struct conf_key *keys, void *vals, struct parse_err *err);
+/* Where the value of [section] key in force was written: 0 with *line
+ * (0 for the command line) and *col of the value, or -ENOENT when the key
+ * was not set. For errors found after conf_apply() (values that need more
+ * than a type check). */
+int	conf_where(const struct conf_file *cf, const char *section,
+	    const char *key, unsigned *line, unsigned *col);
 /* Free the strings conf_apply() stored in vals. */
 void	conf_free_values(const struct conf_key *keys, void *vals);
 /* Print the effective values as an INI section (for -T). */

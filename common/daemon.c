@@ -449,8 +449,14 @@ daemon_parse_args(int argc, char **argv, const char *section,
 	opterr = 0;
 	while ((c = getopt(argc, argv, optstr)) != -1) {
 		if (c == '?') {
-			snprintf(da->err, sizeof(da->err), "unknown option -%c",
-			    optopt);
+			/* "--long": getopt reports '-'; name the whole word */
+			if (optopt == '-' && optind < argc)
+				snprintf(da->err, sizeof(da->err),
+				    "unknown option %s (no long options; -h "
+				    "lists them)", argv[optind]);
+			else
+				snprintf(da->err, sizeof(da->err),
+				    "unknown option -%c", optopt);
 			rc = -EINVAL;
 			goto out;
 		}

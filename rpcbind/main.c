@@ -252,8 +252,16 @@ load_config(struct rpcbd_main *m, struct daemon_args *da,
 	pol->remote_calls = conf->remote_calls;
 	if ((rc = parse_deny(conf->remote_calls_deny, pol, msg,
 	    sizeof(msg))) != 0) {
-		fprintf(stderr, "%s: %s\n", path != NULL ? path : "config",
-		    msg);
+		unsigned line = 0, col = 0;
+
+		if (conf_where(da->cf, "rpcbind", "remote-calls-deny", &line,
+		    &col) == 0 && line == 0)
+			fprintf(stderr, "command line: %s\n", msg);
+		else if (line > 0)
+			fprintf(stderr, "%s:%u:%u: %s\n", path, line, col, msg);
+		else
+			fprintf(stderr, "%s: %s\n", path != NULL ? path : "config",
+			    msg);
 		goto fail;
 	}
 	if (conf->socket != NULL && *conf->socket != '\0' &&

@@ -208,6 +208,22 @@ rpcbd_db_set(struct rpcbd_db *db, const struct rpcbd_ent *e)
 		rc = -ENOSPC;
 		goto out;
 	}
+	if (strcmp(e->owner, RPCBD_SUPERUSER) != 0) {
+		struct node *o;
+		unsigned mine = 0, others = 0;
+
+		for (o = db->head; o != NULL; o = o->next) {
+			if (strcmp(o->e.owner, e->owner) == 0)
+				mine++;
+			if (strcmp(o->e.owner, RPCBD_SUPERUSER) != 0)
+				others++;
+		}
+		if (mine >= RPCBD_OWNER_QUOTA ||
+		    others >= RPCBD_DB_MAX - RPCBD_ROOT_RESERVE) {
+			rc = -EDQUOT;
+			goto out;
+		}
+	}
 	if ((n = calloc(1, sizeof(*n))) == NULL) {
 		rc = -ENOMEM;
 		goto out;

@@ -17,6 +17,11 @@
 #define RPCBD_UADDR_MAX		128	/* inet6 uaddr, or an AF_LOCAL path */
 #define RPCBD_OWNER_MAX		32	/* "superuser", "unknown", a uid */
 #define RPCBD_DB_MAX		4096	/* registrations */
+/* Entries one owner other than the superuser may hold, and the part of
+ * the table only the superuser may fill: a local user cannot crowd out
+ * the system's daemons. */
+#define RPCBD_OWNER_QUOTA	256
+#define RPCBD_ROOT_RESERVE	512
 #define RPCBD_STAT_MAX		64	/* getaddr / rmtcall rows per version */
 
 #define RPCBD_SUPERUSER		"superuser"
@@ -51,7 +56,7 @@ int	rpcbd_uaddr_check(const char *netid, const char *uaddr);
 /*
  * Add a registration. Returns 0; -EEXIST when (prog, vers, netid) is
  * already registered (with any address: the caller must UNSET first);
- * -ENOSPC past RPCBD_DB_MAX; -EINVAL for a bad entry.
+ * -ENOSPC past RPCBD_DB_MAX, -EDQUOT past an owner's quota; -EINVAL for a bad entry.
  */
 int	rpcbd_db_set(struct rpcbd_db *db, const struct rpcbd_ent *e);
 /*

@@ -135,6 +135,9 @@ rpcbd_do_set(struct req *rq, uint32_t prog, uint32_t vers, const char *netid,
 		goto out;
 	}
 	if ((rc = rpcbd_db_set(rb->db, &e)) != 0) {
+		if (rc == -ENOSPC || rc == -EDQUOT)
+			rpcbd_refuse(rb, rq, rc == -ENOSPC ? "set (table full)" :
+			    "set (owner over its quota)", prog, vers);
 		log_debug(LOG_D_STATE, "set %lu/%lu/%s %s: %s",
 		    (unsigned long)prog, (unsigned long)vers, netid, uaddr,
 		    strerror(-rc));

@@ -51,15 +51,9 @@ bad 2 "[rpcbind]" "threads = 3x"
 bad 1 "[rpcbind"
 bad 1 "[nosuchsection]" "x = 1"
 bad 2 "[rpcbind]" "just some words"
-# A bad remote-calls-deny value is reported with the file but (so far)
-# without its line: check the file name, and say so.
-# TODO: make this a `bad 4 ...` once rpcbind reports the line.
-printf '[rpcbind]\n# ok\nremote-calls = yes\nremote-calls-deny = no-such-program-name\n' \
-    >"$T/baddeny.conf"
-mustnot "$RPCBIND" -t -f "$T/baddeny.conf"
-assert_match "$T/baddeny.conf.*no-such-program-name" "$OUT" "bad remote-calls-deny"
-printf '%s\n' "$OUT" | grep -q "baddeny.conf:4" ||
-    echo "NOTE: the remote-calls-deny error does not name line 4"
+# a value that passes the type check but names no program
+bad 4 "[rpcbind]" "# ok" "remote-calls = yes" "remote-calls-deny = no-such-program-name"
+assert_match "no-such-program-name" "$OUT" "bad remote-calls-deny names the value"
 ok "rpcbind -t rejects $nbad bad files, naming file:line"
 
 mustnot "$RPCBIND" -t -f "$T/does-not-exist.conf"

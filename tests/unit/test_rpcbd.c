@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -356,11 +357,12 @@ worker(void *p)
 
 	for (i = 0; i < 200; i++) {
 		if (rpcbd_ent_make(&e, t->base + i, 1, "udp", "0.0.0.0.8.1",
-		    "u") != 0 || rpcbd_db_set(t->db, &e) != 0)
+		    RPCBD_SUPERUSER) != 0 || rpcbd_db_set(t->db, &e) != 0)
 			return (void *)1;
 		rpcbd_stat_getaddr(t->db, RPCBD_SV_3, 1, 1, "udp", true);
 		if (i % 2 == 0 &&
-		    rpcbd_db_unset(t->db, t->base + i, 1, "", "u", false) != 1)
+		    rpcbd_db_unset(t->db, t->base + i, 1, "", RPCBD_SUPERUSER,
+		    false) != 1)
 			return (void *)1;
 	}
 	return NULL;
@@ -403,12 +405,50 @@ test_limit(void **state)
 	(void)state;
 	for (i = 0; i < RPCBD_DB_MAX; i++) {
 		assert_int_equal(rpcbd_ent_make(&e, i, 1, "udp", "0.0.0.0.8.1",
-		    "u"), 0);
+		    RPCBD_SUPERUSER), 0);
 		assert_int_equal(rpcbd_db_set(db, &e), 0);
 	}
-	assert_int_equal(rpcbd_ent_make(&e, i, 1, "udp", "0.0.0.0.8.1", "u"),
-	    0);
+	assert_int_equal(rpcbd_ent_make(&e, i, 1, "udp", "0.0.0.0.8.1",
+	    RPCBD_SUPERUSER), 0);
 	assert_int_equal(rpcbd_db_set(db, &e), -ENOSPC);
+	rpcbd_db_free(db);
+}
+
+/* A local user cannot crowd the system's daemons out of the table. */
+static void
+test_owner_quota(void **state)
+{
+	struct rpcbd_db *db = rpcbd_db_new();
+	struct rpcbd_ent e;
+	char owner[16];
+	uint32_t i, n = 0;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < RPCBD_OWNER_QUOTA; i++) {
+		assert_int_equal(rpcbd_ent_make(&e, i, 1, "udp", "0.0.0.0.8.1",
+		    "1000"), 0);
+		assert_int_equal(rpcbd_db_set(db, &e), 0);
+	}
+	assert_int_equal(rpcbd_ent_make(&e, i, 1, "udp", "0.0.0.0.8.1",
+	    "1000"), 0);
+	assert_int_equal(rpcbd_db_set(db, &e), -EDQUOT);
+	/* many owners together stop short of the superuser's reserve */
+	for (i = 0; i < RPCBD_DB_MAX; i++) {
+		snprintf(owner, sizeof(owner), "%u", 2000 + i / 200);
+		assert_int_equal(rpcbd_ent_make(&e, 100000 + i, 1, "tcp",
+		    "0.0.0.0.8.1", owner), 0);
+		if ((rc = rpcbd_db_set(db, &e)) != 0) {
+			assert_int_equal(rc, -EDQUOT);
+			break;
+		}
+		n++;
+	}
+	assert_int_equal(rpcbd_db_count(db), RPCBD_DB_MAX - RPCBD_ROOT_RESERVE);
+	assert_true(n > 0);
+	assert_int_equal(rpcbd_ent_make(&e, 100005, 3, "tcp", "0.0.0.0.78.80",
+	    RPCBD_SUPERUSER), 0);
+	assert_int_equal(rpcbd_db_set(db, &e), 0);
 	rpcbd_db_free(db);
 }
 
@@ -427,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_owner_quota),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
