@@ -247,8 +247,6 @@ open_file(const struct vnode *vn, bool write, int *fdp, struct stat *st,
 	    rc == -EPERM || rc == -ETXTBSY))
 		rc = fh_open(vn->ex->root_fd, &vn->kh, O_RDONLY | O_NOCTTY,
 		    fdp, st);
-	if (rc == -EISDIR)
-		rc = -EINVAL;
 	if (rc != 0)
 		return rc;
 	if (!S_ISREG(st->st_mode)) {
