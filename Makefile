@@ -164,6 +164,11 @@ check:
 check-one: all $(UNITS)
 	tests/run-tests --build $(B) unit integration
 
+# The kernel-client tier: a Debian guest in QEMU runs Linux's NFS client
+# against the suite (tests/linux-client/README). Root; builds the guest once.
+kernel-check: all
+	tests/linux-client/run-all --build $(B)
+
 demo: all
 	scripts/demo start $(B)
 demo-stop:

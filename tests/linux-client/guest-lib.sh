@@ -7,6 +7,9 @@
 #   mustnot CMD...       the same, CMD must fail; $RC gets its status
 #   fail MSG  ok MSG     assert_match ERE TEXT [MSG]   assert_eq A B [MSG]
 #   start_statd          the guest's own rpcbind + rpc.statd (needed for NLM)
+#   barrier PEER [SECS]  meet another guest: returns once both have called
+#                        barrier (the Nth call on one side meets the Nth on
+#                        the other), fails after SECS (120)
 # Variables: SERVER_ADDR, GUEST_ADDR, GUEST_NAME, GUEST_NUM and whatever
 # run-guest -e passed.
 set -u -o pipefail
@@ -56,4 +59,43 @@ mustnot() {
 start_statd() {
 	rpcbind -w 2>/dev/null || rpcbind || fail "guest rpcbind"
 	rpc.statd --no-notify || fail "guest rpc.statd"
+}
+
+# barrier PEER [SECS]: each side listens on TCP port 7000+N and dials the
+# other's; it is through when its dial succeeded (the peer is here) and it
+# accepted the peer's dial (the peer knows we are here).
+_BARRIER_N=0
+barrier() {
+	local peer=$1 secs=${2:-120}
+	_BARRIER_N=$((_BARRIER_N + 1))
+	/usr/bin/python3 - "$peer" $((7000 + _BARRIER_N)) "$secs" <<'PY' ||
+import socket, sys, threading, time
+peer, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+deadline = time.monotonic() + secs
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("", port))
+srv.listen(4)
+srv.settimeout(secs)
+dialed = []
+def dial():
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((peer, port), 1).close()
+            dialed.append(1)
+            return
+        except OSError:
+            time.sleep(0.05)
+t = threading.Thread(target=dial)
+t.start()
+try:
+    srv.accept()[0].close()
+except OSError:
+    sys.exit("no dial from %s within %gs" % (peer, secs))
+t.join()
+if not dialed:
+    sys.exit("cannot reach %s:%d" % (peer, port))
+PY
+	    fail "barrier $_BARRIER_N with $peer"
+	echo "+ barrier $_BARRIER_N with $peer"
 }

@@ -120,9 +120,18 @@ guest_wait() {
 	unset "_GPID[$n]"
 	dt=$(awk -v a="${_GT0[$n]}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	LC_TIMINGS+=("guest$n: boot to script $(cat "$r/uptime" 2>/dev/null || echo ?)s, run ${dt}s")
+	# $T goes away with the test: keep the guest's logs (run-tests style
+	# TEST_LOGDIR, else /tmp/nfs-suite-logs/TEST) when it failed or asked.
+	_LC_KEPT=
 	if [ -n "${TEST_LOGDIR:-}" ] && [ -d "$TEST_LOGDIR" ]; then
-		mkdir -p "$TEST_LOGDIR/guest$n"
-		cp "$r"/*.log "$r/status" "$r/step" "$TEST_LOGDIR/guest$n/" 2>/dev/null
+		_LC_KEPT=$TEST_LOGDIR/guest$n
+	elif [ $rc -ne 0 ]; then
+		_LC_KEPT=${TMPDIR:-/tmp}/nfs-suite-logs/$TEST_NAME/guest$n
+	fi
+	if [ -n "$_LC_KEPT" ]; then
+		rm -rf "$_LC_KEPT"
+		mkdir -p "$_LC_KEPT"
+		cp "$r"/*.log "$r/status" "$r/step" "$r/test.sh" "$_LC_KEPT/" 2>/dev/null
 	fi
 	if [ $rc -eq 0 ]; then
 		echo "+ guest$n passed (${dt}s)"
@@ -156,16 +165,24 @@ guest_report() {
 	echo "---- run-guest"
 	cat "$r/run-guest.log" 2>/dev/null
 	_lc_tail "$r/output.log" 60 "guest$n script output"
-	_lc_tail "$r/console.log" 30 "guest$n console"
-	_lc_tail "$r/dmesg.log" 30 "guest$n dmesg"
+	# The console repeats the output: show only what the kernel and the
+	# guest's init said there.
+	_lc_tail "$r/console.log" 15 "guest$n console (without the script's output)" \
+	    '^guest-init:|^\[ *[0-9]+\.[0-9]+\]'
+	_lc_tail "$r/dmesg.log" 25 "guest$n dmesg"
 	_lc_tail "$r/qemu.log" 10 "qemu"
-	echo "---- (full logs in $r${TEST_LOGDIR:+, kept in $TEST_LOGDIR/guest$n})"
+	echo "---- guest$n logs kept in $_LC_KEPT"
 }
 
+# _lc_tail FILE N TITLE [ERE]: the last N lines (matching ERE) of FILE.
 _lc_tail() {
 	[ -s "$1" ] || return 0
 	echo "---- $3 (last $2 lines of ${1##*/})"
-	tail -n "$2" "$1"
+	if [ -n "${4:-}" ]; then
+		grep -aE -- "$4" "$1" | tail -n "$2"
+	else
+		tail -n "$2" "$1"
+	fi
 }
 
 lc_timings() {
