@@ -130,6 +130,7 @@ CLIENT_LIBS_nfsbench := -lnfs
 # the table references every handler: all of rpcbind but main.o
 test_dispatch_OBJS := $(filter-out $(B)/rpcbind/main.o,$(rpcbind_O))
 test_rpcbd_OBJS	:= $(B)/rpcbind/rpcbd_db.o
+test_nfs2_OBJS	:= $(B)/nfsd/nfs2_attr.o $(B)/nfsd/nfs2_procs.o $(B)/nfsd/attr.o
 test_nfsd_dir_OBJS := $(B)/nfsd/cookie.o
 test_ofcache_OBJS := $(B)/nfsd/ofcache.o
 test_mountd_OBJS := $(B)/mountd/mountd_procs.o $(B)/mountd/mountd_mnt.o $(B)/mountd/mountd_list.o $(B)/mountd/rmtab.o
