@@ -121,7 +121,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: exportfs [-adfhioprsuvV] [-o options] [-f config] "
+	    "usage: exportfs [-adfhirsuvV] [-o options] [-f config] "
 	    "[-S state-dir]\n"
 	    "                [-e exports] [-E exports.d] "
 	    "[client:/path ...]\n");
