@@ -423,7 +423,7 @@ main(int argc, char **argv)
 		 * opening export roots and directories in them needs. */
 		if ((rc = priv_drop("0", 1ULL << CAP_DAC_READ_SEARCH)) != 0)
 			fatalx("drop capabilities: %s", strerror(-rc));
-		log_info("running as uid 0 with only CAP_DAC_READ_SEARCH");
+		log_notice("running as uid 0 with only CAP_DAC_READ_SEARCH");
 	} else
 		log_notice("not started as root: running as uid %lu",
 		    (unsigned long)geteuid());
