@@ -102,8 +102,7 @@ guest_start() {
 	local n=$1 script=$2
 	shift 2
 	local r=$T/guest$n
-	rm -rf "$r"
-	mkdir -p "$r"
+	mkdir -p "$r"	# may already hold files for the guest's /share
 	echo "+ boot guest$n ($(guest_addr "$n")): ${script##*/}"
 	_GT0[$n]=$(date +%s.%N)
 	"$RUN_GUEST" -n "$n" -r "$r" "$@" "$script" >"$r/run-guest.log" 2>&1 &

@@ -2,7 +2,8 @@
 # t_smoke: the harness end to end. Our rpcbind and rpc.mountd (exporting a
 # scratch directory to 198.51.100.0/24) listen on the bridge; a guest runs
 # Debian's rpcinfo -p and showmount -e against them over its tap, from its
-# own address. Prints the harness timings.
+# own address; the guest has the NFS client modules (v2 and v3), mount.nfs
+# and a working rpc.statd. Prints the harness timings.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +38,18 @@ if [ "$HAVE_MOUNTD" = 1 ]; then
 	assert_match "^Export list for $SERVER_ADDR:" "$OUT" "showmount header"
 	assert_match "^$EXPORT_DIR +$NET_PREFIX\.0/24\$" "$OUT" "the export"
 fi
-ok "rpcinfo${HAVE_MOUNTD/1/ and showmount} from $GUEST_ADDR"
+
+step "the guest kernel's NFS client"
+must cat /proc/filesystems
+assert_match 'nfs$' "$OUT" "nfs in /proc/filesystems"
+must modprobe nfsv2
+must ls /sbin/mount.nfs
+
+step "the guest's own rpcbind and rpc.statd (for NLM)"
+start_statd
+must rpcinfo -p 127.0.0.1
+assert_match '^ *100024 +1 +tcp +[0-9]+ +status' "$OUT" "statd registered"
+ok "rpcinfo${HAVE_MOUNTD/1/ and showmount} from $GUEST_ADDR; NFS client and statd ready"
 GUEST
 
 guest_run 1 "$T/smoke-guest.sh" -t 120 -e "HAVE_MOUNTD=$have_mountd" \
