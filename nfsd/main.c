@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -210,6 +211,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init(da.foreground, "rpc.nfsd");
+	/*
+	 * READ/WRITE arenas take 1 MiB chunks per call. With glibc's
+	 * defaults those are mmap()ed or trimmed back on free, so every call
+	 * page-faults a fresh megabyte: measured 4x slower reads. Keep them
+	 * on the heap and the heap warm.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
 	log_set_debug(da.debug);
 	cpath = da.cf != NULL ? conf_file_path(da.cf) : da.conf_path;
 	memset(&perr, 0, sizeof(perr));
