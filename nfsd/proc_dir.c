@@ -143,6 +143,20 @@ add_entry(struct req *rq, const struct vnode *dir, int dfd,
 	return 1;
 }
 
+/* A getdents64 buffer for about the entries a reply can take: a record is
+ * about the size of a READDIR entry and a third of a READDIRPLUS one. */
+static size_t
+dents_want(size_t maxcount, size_t dircount, bool plus)
+{
+	size_t n = plus ? maxcount / 3 : maxcount;
+
+	if (plus && dircount != 0 && dircount * 2 < n)
+		n = dircount * 2;
+	if (n < 1024)
+		n = 1024;	/* room for the longest name */
+	return n < DENTS_BUF ? n : DENTS_BUF;
+}
+
 /*
  * List dir from cookie into l within maxcount/dircount. Returns NFS3_OK
  * (with *eof), NFS3ERR_BAD_COOKIE, NFS3ERR_TOOSMALL or another error.
@@ -156,6 +170,7 @@ list_dir(struct req *rq, const struct vnode *dir, uint64_t cookie,
 	struct nfsd_dirbudget b;
 	const struct dirent64_raw *d;
 	ssize_t n, pos;
+	size_t bufsz;
 	size_t limit = rq->kind == RPC_XPRT_UDP ? NFSD_UDP_MAXDIR : NFSD_RTMAX;
 	nfsstat3 st = NFS3_OK;
 	bool full = false;
@@ -175,8 +190,15 @@ list_dir(struct req *rq, const struct vnode *dir, uint64_t cookie,
 		st = errno == EINVAL ? NFS3ERR_BAD_COOKIE : nfs3_stat(-errno);
 		goto out;
 	}
+	/*
+	 * Ask the kernel for about what can fit: ext4 rebuilds its hash tree
+	 * for each call's fresh open, and reading a 32 KiB buffer to keep 40
+	 * entries was most of the work of a small READDIRPLUS.
+	 */
+	bufsz = dents_want(maxcount, dircount, l->plus);
 	while (!full) {
-		n = getdents64(dfd, buf, sizeof(buf));
+		n = getdents64(dfd, buf, bufsz);
+		bufsz = sizeof(buf);	/* more room left: read on in bulk */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
