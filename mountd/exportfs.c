@@ -44,6 +44,7 @@
 #include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/exports.h"
+#include "common/suite_conf.h"
 #include "common/util.h"
 
 #define ETAB_MAX	(64 * 1024 * 1024)
@@ -54,15 +55,6 @@ struct exportfs_conf {
 	char	*nfsd_pidfile;
 	long	 wait;
 };
-struct global_conf {
-	char	*state_dir;
-};
-struct exports_conf {
-	char	*file;
-	char	*dir;
-	char	*etab;
-};
-
 #define K(s, n, t, f, d, lo, hi, h) \
 	{ n, t, offsetof(struct s, f), d, lo, hi, h }
 static const struct conf_key exportfs_keys[] = {
@@ -74,20 +66,6 @@ static const struct conf_key exportfs_keys[] = {
 	    "rpc.nfsd's pidfile (SIGHUP after a change)"),
 	K(exportfs_conf, "wait", CONF_INT, wait, "5", 0, 600,
 	    "seconds to wait for the daemons to confirm a new table"),
-	CONF_KEY_END
-};
-static const struct conf_key global_keys[] = {
-	K(global_conf, "state-dir", CONF_STR, state_dir, STATEDIR, 0, 0,
-	    "fh.key, rmtab, etab and the daemons' exports-hash files"),
-	CONF_KEY_END
-};
-static const struct conf_key exports_keys[] = {
-	K(exports_conf, "file", CONF_STR, file, SYSCONFDIR "/exports", 0, 0,
-	    "the exports(5) file"),
-	K(exports_conf, "dir", CONF_STR, dir, SYSCONFDIR "/exports.d", 0, 0,
-	    "more exports, NAME.exports, read in version order"),
-	K(exports_conf, "etab", CONF_STR, etab, NULL, 0, 0,
-	    "the exported table exportfs writes (empty: <state-dir>/etab)"),
 	CONF_KEY_END
 };
 #undef K
@@ -109,11 +87,9 @@ struct ctx {
 	const char	*opts;
 	const char	*conf_path;
 	bool		 explicit_conf;
-	const char	*file, *dir, *state_dir;	/* -e -E -S */
+	struct suite_overrides o;	/* -S -e -E */
 	struct exportfs_conf xc;
-	struct global_conf gc;
-	struct exports_conf ec;
-	char		 etab[PATH_MAX];
+	struct suite_conf sc;
 	int		 status;
 };
 
@@ -280,7 +256,7 @@ etab_exists(const struct ctx *c)
 {
 	struct stat st;
 
-	return stat(c->etab, &st) == 0;
+	return stat(c->sc.etab, &st) == 0;
 }
 
 /* A configured path, NULL when empty (not used). */
@@ -302,7 +278,7 @@ load_files(struct ctx *c)
 	if (c->ignore)
 		rc = exp_parse("", 0, "exports", &t, &err);
 	else
-		rc = exp_load(nz(c->ec.file), nz(c->ec.dir), &t, &err);
+		rc = exp_load(nz(c->sc.exports_file), nz(c->sc.exports_dir), &t, &err);
 	if (rc != 0) {
 		print_err(&err, rc);
 		return NULL;
@@ -320,9 +296,9 @@ load_current(struct ctx *c)
 
 	memset(&err, 0, sizeof(err));
 	if (etab_exists(c))
-		rc = exp_load(c->etab, NULL, &t, &err);
+		rc = exp_load(c->sc.etab, NULL, &t, &err);
 	else
-		rc = exp_load(nz(c->ec.file), nz(c->ec.dir), &t, &err);
+		rc = exp_load(nz(c->sc.exports_file), nz(c->sc.exports_dir), &t, &err);
 	if (rc != 0) {
 		print_err(&err, rc);
 		return NULL;
@@ -615,7 +591,7 @@ notify(struct ctx *c, uint64_t hash)
 
 	for (i = 0; i < nitems(d); i++) {
 		snprintf(d[i].ack, sizeof(d[i].ack), "%s/%s.exports-hash",
-		    c->gc.state_dir, d[i].name);
+		    c->sc.state_dir, d[i].name);
 		if ((d[i].pid = running_pid(d[i].pidfile)) == 0) {
 			d[i].done = true;
 			continue;
@@ -776,7 +752,7 @@ change(struct ctx *c, int argc, char **argv)
 	if ((text = lines_text(&cur, &len)) == NULL)
 		goto nomem;
 	memset(&err, 0, sizeof(err));
-	if ((r = exp_parse(text, len, c->etab, &t, &err)) != 0) {
+	if ((r = exp_parse(text, len, c->sc.etab, &t, &err)) != 0) {
 		print_err(&err, r);
 		goto out;
 	}
@@ -790,10 +766,10 @@ change(struct ctx *c, int argc, char **argv)
 		goto nomem;
 	memcpy(out, etab_header, sizeof(etab_header) - 1);
 	memcpy(out + sizeof(etab_header) - 1, text, len);
-	if ((r = make_dir(c->gc.state_dir)) != 0 ||
-	    (r = atomic_write_file(c->etab, out,
+	if ((r = make_dir(c->sc.state_dir)) != 0 ||
+	    (r = atomic_write_file(c->sc.etab, out,
 	    sizeof(etab_header) - 1 + len, 0644)) != 0) {
-		fprintf(stderr, "exportfs: %s: %s\n", c->etab, strerror(-r));
+		fprintf(stderr, "exportfs: %s: %s\n", c->sc.etab, strerror(-r));
 		goto out;
 	}
 	rc = notify(c, exp_table_hash(t)) | bad;
@@ -813,21 +789,6 @@ out:
 
 /* ------------------------------------------------------------ set-up */
 
-static void
-override(char **slot, const char *val)
-{
-	char *s;
-
-	if (val == NULL)
-		return;
-	if ((s = strdup(val)) == NULL) {
-		fprintf(stderr, "exportfs: out of memory\n");
-		exit(1);
-	}
-	free(*slot);
-	*slot = s;
-}
-
 static int
 configure(struct ctx *c)
 {
@@ -837,8 +798,6 @@ configure(struct ctx *c)
 		void			*vals;
 	} secs[] = {
 		{ "exportfs", exportfs_keys, &c->xc },
-		{ "global", global_keys, &c->gc },
-		{ "exports", exports_keys, &c->ec },
 	};
 	struct conf_file *cf = NULL;
 	struct parse_err err;
@@ -865,17 +824,18 @@ configure(struct ctx *c)
 			return -EINVAL;
 		}
 	}
+	memset(&err, 0, sizeof(err));
+	if ((rc = suite_conf_apply(cf, &c->o, &c->sc, &err)) != 0) {
+		if (err.line > 0)
+			fprintf(stderr, "exportfs: %s:%u:%u: %s\n",
+			    c->conf_path, err.line, err.col, err.msg);
+		else
+			fprintf(stderr, "exportfs: %s: %s\n", c->conf_path,
+			    rc == -EINVAL ? err.msg : strerror(-rc));
+		conf_file_free(cf);
+		return -EINVAL;
+	}
 	conf_file_free(cf);
-	override(&c->ec.file, c->file);
-	override(&c->ec.dir, c->dir);
-	override(&c->gc.state_dir, c->state_dir);
-	if (c->ec.etab == NULL || *c->ec.etab == '\0' || c->state_dir != NULL) {
-		if ((size_t)snprintf(c->etab, sizeof(c->etab), "%s/etab",
-		    c->gc.state_dir) >= sizeof(c->etab))
-			return -ENAMETOOLONG;
-	} else if (str_copy(c->etab, c->ec.etab, sizeof(c->etab)) >=
-	    sizeof(c->etab))
-		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -952,13 +912,13 @@ main(int argc, char **argv)
 			printf("exportfs nfs-suite %s\n", PACKAGE_VERSION);
 			return 0;
 		case 'S':
-			c.state_dir = optarg;
+			c.o.state_dir = optarg;
 			break;
 		case 'e':
-			c.file = optarg;
+			c.o.exports_file = optarg;
 			break;
 		case 'E':
-			c.dir = optarg;
+			c.o.exports_dir = optarg;
 			break;
 		default:
 			fprintf(stderr, "exportfs: bad option -%c\n", optopt);
@@ -986,7 +946,6 @@ main(int argc, char **argv)
 	else
 		rc = change(&c, argc, argv);
 	conf_free_values(exportfs_keys, &c.xc);
-	conf_free_values(global_keys, &c.gc);
-	conf_free_values(exports_keys, &c.ec);
+	suite_conf_free(&c.sc);
 	return rc;
 }

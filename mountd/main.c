@@ -22,26 +22,16 @@
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "common/suite_conf.h"
 #include "common/util.h"
 #include "mountd/mountd.h"
 
-#define ACK_NAME	"rpc.mountd.exports-hash"
 
 struct mountd_conf {
 	long	 port;
 	long	 threads;
 	char	*pidfile;
 	char	*bind;
-};
-
-struct global_conf {
-	char	*state_dir;
-};
-
-struct exports_conf {
-	char	*file;
-	char	*dir;
-	char	*etab;
 };
 
 #define K(s, n, t, f, d, lo, hi, h) \
@@ -58,37 +48,19 @@ static const struct conf_key mountd_keys[] = {
 	    "addresses to listen on; empty: the IPv4 and IPv6 wildcards"),
 	CONF_KEY_END
 };
-static const struct conf_key global_keys[] = {
-	K(global_conf, "state-dir", CONF_STR, state_dir, STATEDIR, 0, 0,
-	    "fh.key, rmtab, etab and the daemons' exports-hash files"),
-	CONF_KEY_END
-};
-static const struct conf_key exports_keys[] = {
-	K(exports_conf, "file", CONF_STR, file, SYSCONFDIR "/exports", 0, 0,
-	    "the exports(5) file"),
-	K(exports_conf, "dir", CONF_STR, dir, SYSCONFDIR "/exports.d", 0, 0,
-	    "more exports, NAME.exports, read in version order"),
-	K(exports_conf, "etab", CONF_STR, etab, NULL, 0, 0,
-	    "the exported table exportfs writes (empty: <state-dir>/etab)"),
-	CONF_KEY_END
-};
 #undef K
 
 /* -p, -e, -E, -S: command-line overrides of the config. */
 struct opts {
-	long		 port;		/* -1: config */
-	const char	*file;
-	const char	*dir;
-	const char	*state_dir;
+	long			 port;		/* -1: config */
+	struct suite_overrides	 s;
 };
 
 struct mountd_main {
 	struct mountd		 md;
 	struct mountd_conf	 mc;
-	struct global_conf	 gc;
-	struct exports_conf	 ec;
+	struct suite_conf	 sc;
 	struct exp_live_src	 src;
-	char			 etab[PATH_MAX];
 	char			 ack[PATH_MAX];
 	struct rpc_srv		*srv;
 };
@@ -108,31 +80,17 @@ extra_opt(int opt, const char *arg, void *p)
 			return -EINVAL;
 		return 0;
 	case 'e':
-		o->file = arg;
+		o->s.exports_file = arg;
 		return 0;
 	case 'E':
-		o->dir = arg;
+		o->s.exports_dir = arg;
 		return 0;
 	case 'S':
-		o->state_dir = arg;
+		o->s.state_dir = arg;
 		return 0;
 	default:
 		return -EINVAL;
 	}
-}
-
-/* Replace a config string with a command-line value. */
-static void
-override(char **slot, const char *val)
-{
-	char *s;
-
-	if (val == NULL)
-		return;
-	if ((s = strdup(val)) == NULL)
-		fatalx("out of memory");
-	free(*slot);
-	*slot = s;
 }
 
 static int
@@ -145,8 +103,6 @@ apply_config(struct mountd_main *m, const struct daemon_args *da,
 		void			*vals;
 	} secs[] = {
 		{ "mountd", mountd_keys, &m->mc },
-		{ "global", global_keys, &m->gc },
-		{ "exports", exports_keys, &m->ec },
 	};
 	struct parse_err err;
 	const char *path;
@@ -168,23 +124,19 @@ apply_config(struct mountd_main *m, const struct daemon_args *da,
 	}
 	if (o->port >= 0)
 		m->mc.port = o->port;
-	override(&m->ec.file, o->file);
-	override(&m->ec.dir, o->dir);
-	override(&m->gc.state_dir, o->state_dir);
-	if (m->ec.etab == NULL || *m->ec.etab == '\0' || o->state_dir != NULL) {
-		/* -S moves everything kept in the state directory */
-		if ((size_t)snprintf(m->etab, sizeof(m->etab), "%s/etab",
-		    m->gc.state_dir) >= sizeof(m->etab))
-			return -ENAMETOOLONG;
-		override(&m->ec.etab, m->etab);
+	memset(&err, 0, sizeof(err));
+	if (suite_conf_apply(da->cf, &o->s, &m->sc, &err) != 0) {
+		if (err.line > 0)
+			fprintf(stderr, "rpc.mountd: %s:%u:%u: %s\n", path,
+			    err.line, err.col, err.msg);
+		else
+			fprintf(stderr, "rpc.mountd: %s: %s\n", path, err.msg);
+		return -EINVAL;
 	}
-	if ((size_t)snprintf(m->ack, sizeof(m->ack), "%s/%s", m->gc.state_dir,
-	    ACK_NAME) >= sizeof(m->ack))
+	if (suite_conf_ack_path(&m->sc, "rpc.mountd", m->ack,
+	    sizeof(m->ack)) != 0)
 		return -ENAMETOOLONG;
-	m->src.file = m->ec.file != NULL && *m->ec.file != '\0' ?
-	    m->ec.file : NULL;
-	m->src.dir = m->ec.dir != NULL && *m->ec.dir != '\0' ? m->ec.dir : NULL;
-	m->src.etab = m->ec.etab;
+	m->src = suite_conf_src(&m->sc);
 	return 0;
 }
 
@@ -339,7 +291,7 @@ main(int argc, char **argv)
 	struct daemon_args da;
 	struct rpc_srv_config scfg;
 	struct rpc_program prog;
-	struct opts o = { -1, NULL, NULL, NULL };
+	struct opts o = { -1, { NULL, NULL, NULL } };
 	char path[PATH_MAX], **bind = NULL;
 	unsigned skipped;
 	int rc, oi, pidfd, sigfd;
@@ -365,8 +317,7 @@ main(int argc, char **argv)
 		return 1;
 	if (da.print_conf) {
 		conf_print(stdout, "mountd", mountd_keys, &m.mc);
-		conf_print(stdout, "global", global_keys, &m.gc);
-		conf_print(stdout, "exports", exports_keys, &m.ec);
+		suite_conf_print(stdout, &m.sc);
 		return 0;
 	}
 	if (da.check_only)
@@ -381,16 +332,13 @@ main(int argc, char **argv)
 			    m.mc.pidfile);
 		fatalx("pidfile %s: %s", m.mc.pidfile, strerror(-pidfd));
 	}
-	if ((rc = make_dir(m.gc.state_dir)) != 0)
-		fatalx("state directory %s: %s", m.gc.state_dir,
+	if ((rc = make_dir(m.sc.state_dir)) != 0)
+		fatalx("state directory %s: %s", m.sc.state_dir,
 		    strerror(-rc));
-	if ((size_t)snprintf(path, sizeof(path), "%s/fh.key",
-	    m.gc.state_dir) >= sizeof(path))
-		fatalx("state-dir too long");
-	if ((rc = fh_key_load_or_create(path, &m.md.key)) != 0)
-		fatalx("handle key %s: %s", path, strerror(-rc));
+	if ((rc = fh_key_load_or_create(m.sc.keyfile, &m.md.key)) != 0)
+		fatalx("handle key %s: %s", m.sc.keyfile, strerror(-rc));
 	if ((size_t)snprintf(path, sizeof(path), "%s/rmtab",
-	    m.gc.state_dir) >= sizeof(path))
+	    m.sc.state_dir) >= sizeof(path))
 		fatalx("state-dir too long");
 	if ((rc = rmtab_open(path, &m.md.rmtab, &skipped)) != 0)
 		fatalx("mount list %s: %s", path, strerror(-rc));
@@ -451,8 +399,7 @@ main(int argc, char **argv)
 	fh_key_clear(&m.md.key);
 	free_list(bind);
 	conf_free_values(mountd_keys, &m.mc);
-	conf_free_values(global_keys, &m.gc);
-	conf_free_values(exports_keys, &m.ec);
+	suite_conf_free(&m.sc);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "common/suite_conf.h"
 #include "common/util.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/nfsd_procs.h"
@@ -33,16 +35,6 @@ struct nfsd_conf {
 	long	 open_files;
 	long	 drc_size;
 	bool	 manage_gids;
-};
-
-struct global_conf {
-	char	*state_dir;
-};
-
-struct exports_conf {
-	char	*file;
-	char	*dir;
-	char	*etab;
 };
 
 #define K(n, t, f, d, lo, hi, h) \
@@ -69,32 +61,15 @@ static const struct conf_key nfsd_keys[] = {
 };
 #undef K
 
-static const struct conf_key global_keys[] = {
-	{ "state-dir", CONF_STR, offsetof(struct global_conf, state_dir),
-	  STATEDIR, 0, 0, "handle key, mount list, export table" },
-	CONF_KEY_END
-};
-
-static const struct conf_key exports_keys[] = {
-	{ "file", CONF_STR, offsetof(struct exports_conf, file), "/etc/exports",
-	  0, 0, "the exports file" },
-	{ "dir", CONF_STR, offsetof(struct exports_conf, dir), "/etc/exports.d",
-	  0, 0, "directory of *.exports files" },
-	{ "etab", CONF_STR, offsetof(struct exports_conf, etab), "", 0, 0,
-	  "the table exportfs publishes (default: STATE-DIR/etab)" },
-	CONF_KEY_END
-};
-
 struct overrides {
-	const char	*state_dir, *exports, *exports_dir;
-	long		 port;
+	struct suite_overrides	 s;
+	long			 port;
 };
 
 static struct nfsd	nfsd;
 static struct nfsd_conf	conf;
-static struct global_conf gconf;
-static struct exports_conf xconf;
-static char		etab_path[4096], ack_path[4096];
+static struct suite_conf sconf;
+static char		ack_path[PATH_MAX];
 
 static int
 extra_opt(int opt, const char *arg, void *p)
@@ -104,13 +79,13 @@ extra_opt(int opt, const char *arg, void *p)
 
 	switch (opt) {
 	case 'S':
-		o->state_dir = arg;
+		o->s.state_dir = arg;
 		return 0;
 	case 'e':
-		o->exports = arg;
+		o->s.exports_file = arg;
 		return 0;
 	case 'E':
-		o->exports_dir = arg;
+		o->s.exports_dir = arg;
 		return 0;
 	case 'p':
 		o->port = strtol(arg, &end, 10);
@@ -123,7 +98,7 @@ extra_opt(int opt, const char *arg, void *p)
 static int
 load_exports(bool first)
 {
-	struct exp_live_src src = { xconf.file, xconf.dir, etab_path };
+	struct exp_live_src src = suite_conf_src(&sconf);
 	struct exp_live *gen;
 	struct exp_err err;
 	char buf[512];
@@ -194,7 +169,7 @@ main(int argc, char **argv)
 	struct parse_err perr;
 	struct rpc_srv_config sc;
 	struct rpc_srv *srv;
-	char keypath[4096], **binds = NULL;
+	char **binds = NULL;
 	const char *cpath;
 	int rc, oi, sigfd, pidfd;
 	unsigned long long caps;
@@ -223,42 +198,27 @@ main(int argc, char **argv)
 	cpath = da.cf != NULL ? conf_file_path(da.cf) : da.conf_path;
 	memset(&perr, 0, sizeof(perr));
 	if (conf_apply(da.cf, "nfsd", nfsd_keys, &conf, &perr) != 0 ||
-	    conf_apply(da.cf, "global", global_keys, &gconf, &perr) != 0 ||
-	    conf_apply(da.cf, "exports", exports_keys, &xconf, &perr) != 0) {
-		fprintf(stderr, "%s:%u:%u: %s\n", cpath, perr.line, perr.col,
-		    perr.msg);
+	    suite_conf_apply(da.cf, &o.s, &sconf, &perr) != 0) {
+		if (perr.line > 0)
+			fprintf(stderr, "%s:%u:%u: %s\n", cpath, perr.line,
+			    perr.col, perr.msg);
+		else
+			fprintf(stderr, "%s: %s\n", cpath, perr.msg);
 		return 1;
-	}
-	if (o.state_dir != NULL) {
-		free(gconf.state_dir);
-		gconf.state_dir = strdup(o.state_dir);
-	}
-	if (o.exports != NULL) {
-		free(xconf.file);
-		xconf.file = strdup(o.exports);
-	}
-	if (o.exports_dir != NULL) {
-		free(xconf.dir);
-		xconf.dir = strdup(o.exports_dir);
 	}
 	if (o.port != 0)
 		conf.port = o.port;
-	if (xconf.etab[0] != '\0')
-		str_copy(etab_path, xconf.etab, sizeof(etab_path));
-	else
-		snprintf(etab_path, sizeof(etab_path), "%s/etab", gconf.state_dir);
-	snprintf(ack_path, sizeof(ack_path), "%s/rpc.nfsd.exports-hash",
-	    gconf.state_dir);
-	snprintf(keypath, sizeof(keypath), "%s/fh.key", gconf.state_dir);
+	if (suite_conf_ack_path(&sconf, "rpc.nfsd", ack_path,
+	    sizeof(ack_path)) != 0)
+		fatalx("state directory path too long");
 	if (da.print_conf) {
-		conf_print(stdout, "global", global_keys, &gconf);
-		conf_print(stdout, "exports", exports_keys, &xconf);
+		suite_conf_print(stdout, &sconf);
 		conf_print(stdout, "nfsd", nfsd_keys, &conf);
 		return 0;
 	}
 	exp_holder_init(&nfsd.exports);
 	if (da.check_only) {
-		struct exp_live_src src = { xconf.file, xconf.dir, NULL };
+		struct exp_live_src src = suite_conf_src(&sconf);
 		struct exp_live *gen;
 		struct exp_err err;
 		char buf[512];
@@ -277,10 +237,10 @@ main(int argc, char **argv)
 			    conf.pidfile);
 		fatalx("%s: %s", conf.pidfile, strerror(-pidfd));
 	}
-	if (mkdir(gconf.state_dir, 0755) != 0 && errno != EEXIST)
-		fatal("%s", gconf.state_dir);
-	if ((rc = fh_key_load_or_create(keypath, &nfsd.key)) != 0)
-		fatalx("handle key %s: %s", keypath, strerror(-rc));
+	if (mkdir(sconf.state_dir, 0755) != 0 && errno != EEXIST)
+		fatal("%s", sconf.state_dir);
+	if ((rc = fh_key_load_or_create(sconf.keyfile, &nfsd.key)) != 0)
+		fatalx("handle key %s: %s", sconf.keyfile, strerror(-rc));
 	/* a new verifier on every start: clients resend unstable writes */
 	if (getrandom(nfsd.write_verf, sizeof(nfsd.write_verf), 0) !=
 	    (ssize_t)sizeof(nfsd.write_verf))
@@ -338,8 +298,7 @@ main(int argc, char **argv)
 		free(binds);
 	}
 	conf_free_values(nfsd_keys, &conf);
-	conf_free_values(global_keys, &gconf);
-	conf_free_values(exports_keys, &xconf);
+	suite_conf_free(&sconf);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;
 }

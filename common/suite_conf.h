@@ -1,0 +1,54 @@
+/*
+ * suite_conf.h: the [global] and [exports] sections of the suite config,
+ * read alike by every program that serves or edits exports (rpc.mountd,
+ * rpc.nfsd, exportfs), so they always agree on where the handle key, the
+ * etab and the acknowledgement files live.
+ *
+ *	[global]
+ *	state-dir = /var/lib/nfs-suite	fh.key, rmtab, etab, *.exports-hash
+ *	[exports]
+ *	file = /etc/exports
+ *	dir = /etc/exports.d
+ *	etab =				empty: <state-dir>/etab
+ */
+#ifndef NFS_SUITE_CONF_H
+#define NFS_SUITE_CONF_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "common/conf.h"
+#include "common/exports_live.h"
+
+struct suite_conf {
+	char	*state_dir;
+	char	*exports_file;
+	char	*exports_dir;
+	char	*etab_conf;		/* as configured */
+	char	 etab[PATH_MAX];	/* in force */
+	char	 keyfile[PATH_MAX];	/* <state-dir>/fh.key */
+};
+
+/* Command-line overrides (-S, -e, -E); NULL members keep the config. -S
+ * moves everything kept in the state directory, the etab included. */
+struct suite_overrides {
+	const char	*state_dir;
+	const char	*exports_file;
+	const char	*exports_dir;
+};
+
+/* Fill sc from cf (may be NULL) and o (may be NULL). Returns 0, or -EINVAL
+ * with err positioned (the section is in err->msg), or -ENAMETOOLONG. */
+int	suite_conf_apply(const struct conf_file *cf,
+	    const struct suite_overrides *o, struct suite_conf *sc,
+	    struct parse_err *err);
+void	suite_conf_free(struct suite_conf *sc);
+/* Print both sections as -T does. */
+void	suite_conf_print(FILE *fp, const struct suite_conf *sc);
+/* Where exports come from. */
+struct exp_live_src suite_conf_src(const struct suite_conf *sc);
+/* <state-dir>/<prog>.exports-hash: 0 or -ENAMETOOLONG. */
+int	suite_conf_ack_path(const struct suite_conf *sc, const char *prog,
+	    char *buf, size_t len);
+
+#endif
