@@ -213,6 +213,12 @@ int	exp_squash(const struct exp_opts *o, uint32_t flavor,
 /* "sys", "krb5", ... or NULL. */
 const char *exp_sec_name(uint32_t flavor);
 
+/* s in exports syntax: \ooo for whatever would end or split a word (space,
+ * quote, backslash, '#', ',', parentheses, control and non-ASCII bytes).
+ * Writes at most len bytes with a NUL; returns the length needed, like
+ * snprintf(). */
+size_t	exp_escape(char *buf, size_t len, const char *s);
+
 /* Options the way `exportfs -v` prints them, in parentheses:
  * "(sync,wdelay,hide,no_subtree_check,sec=sys,rw,secure,root_squash,
  * no_all_squash)". Returns 0, or -ENOSPC (buf truncated). */

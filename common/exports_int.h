@@ -58,8 +58,5 @@ void	exp_opts_finish(struct exp_opts *o);
 int	exp_table_finish(struct exp_table *t);
 void	exp_showmount_free(struct exp_table *t);
 
-/* exports_opts.c: s with \ooo for what the syntax would eat; returns the
- * length needed, like snprintf(). */
-size_t	exp_escape(char *buf, size_t len, const char *s);
 
 #endif

@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/atomicio.h"
 #include "common/exports_live.h"
 #include "common/fh_resolve.h"
+#include "common/log.h"
 
 uint32_t
 exp_live_id(const char *path)
@@ -314,6 +316,8 @@ void
 exp_holder_init(struct exp_holder *h)
 {
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->reload_lock, NULL);
+	atomic_init(&h->reloads, 0);
 	h->cur = NULL;
 }
 
@@ -343,8 +347,115 @@ exp_holder_set(struct exp_holder *h, struct exp_live *l)
 void
 exp_holder_destroy(struct exp_holder *h)
 {
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	while (atomic_load(&h->reloads) > 0)	/* let reloads finish */
+		nanosleep(&ts, NULL);
+	pthread_mutex_lock(&h->reload_lock);
 	exp_holder_set(h, NULL);
+	pthread_mutex_unlock(&h->reload_lock);
 	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->reload_lock);
+}
+
+static void
+report(const struct exp_live *l)
+{
+	const struct exp_err *w;
+	char buf[512];
+	size_t i, n;
+
+	w = exp_warnings(l->table, &n);
+	for (i = 0; i < n; i++)
+		log_warnx("%s", exp_err_fmt(&w[i], buf, sizeof(buf)));
+	for (i = 0; i < l->n; i++)
+		if (l->ex[i].err != 0)
+			log_warnx("export %s: %s: not served", l->ex[i].parent ?
+			    l->ex[i].mnt_path : l->ex[i].e->path,
+			    strerror(-l->ex[i].err));
+}
+
+int
+exp_holder_load(struct exp_holder *h, const struct exp_live_src *src,
+    const char *ack_path, bool initial)
+{
+	struct exp_live *l;
+	struct exp_err err;
+	char buf[512];
+	uint64_t hash;
+	size_t n;
+	int rc;
+
+	pthread_mutex_lock(&h->reload_lock);
+	if ((rc = exp_live_load(src, false, &l, &err)) != 0) {
+		if (err.file[0] == '\0')
+			snprintf(err.file, sizeof(err.file), "%s",
+			    src->etab != NULL ? src->etab : "exports");
+		if (err.pos.msg[0] == '\0')
+			snprintf(err.pos.msg, sizeof(err.pos.msg), "%s",
+			    strerror(-rc));
+		log_warnx("%s%s", exp_err_fmt(&err, buf, sizeof(buf)),
+		    initial ? "" : "; keeping the exports in use");
+		goto out;
+	}
+	report(l);
+	hash = l->hash;
+	n = l->n;
+	exp_holder_set(h, l);
+	log_notice("%s %zu export%s (hash %016" PRIx64 ")",
+	    initial ? "serving" : "exports reloaded:", n, n == 1 ? "" : "s",
+	    hash);
+	if (ack_path != NULL && (rc = exp_live_write_ack(ack_path, hash)) != 0)
+		log_warnx("%s: %s", ack_path, strerror(-rc));
+	rc = 0;
+out:
+	pthread_mutex_unlock(&h->reload_lock);
+	return rc;
+}
+
+struct reload_job {
+	struct exp_holder		*h;
+	const struct exp_live_src	*src;
+	const char			*ack;
+};
+
+static void *
+reload_main(void *arg)
+{
+	struct reload_job *j = arg;
+
+	struct exp_holder *h = j->h;
+
+	(void)exp_holder_load(h, j->src, j->ack, false);
+	free(j);
+	atomic_fetch_sub(&h->reloads, 1);
+	return NULL;
+}
+
+void
+exp_holder_reload_async(struct exp_holder *h, const struct exp_live_src *src,
+    const char *ack_path)
+{
+	struct reload_job *j;
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if ((j = malloc(sizeof(*j))) == NULL) {
+		(void)exp_holder_load(h, src, ack_path, false);
+		return;
+	}
+	j->h = h;
+	j->src = src;
+	j->ack = ack_path;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	atomic_fetch_add(&h->reloads, 1);
+	if (pthread_create(&t, &attr, reload_main, j) != 0) {
+		atomic_fetch_sub(&h->reloads, 1);
+		free(j);
+		(void)exp_holder_load(h, src, ack_path, false);
+	}
+	pthread_attr_destroy(&attr);
 }
 
 int

@@ -83,6 +83,8 @@ const struct exp_live_export *exp_live_by_export(const struct exp_live *l,
 struct exp_holder {
 	pthread_mutex_t		 lock;
 	struct exp_live		*cur;
+	pthread_mutex_t		 reload_lock;	/* one load at a time */
+	atomic_int		 reloads;	/* async loads not finished */
 };
 void	exp_holder_init(struct exp_holder *h);
 /* A reference to the current generation (NULL before the first set). */
@@ -90,6 +92,20 @@ struct exp_live *exp_holder_get(struct exp_holder *h);
 /* Install l (takes the caller's reference); the old one is put. */
 void	exp_holder_set(struct exp_holder *h, struct exp_live *l);
 void	exp_holder_destroy(struct exp_holder *h);
+
+/*
+ * A daemon's (re)load: exp_live_load() into h, then the ack file. Logs the
+ * outcome the same way for every daemon: the table's warnings and unusable
+ * exports, a failure with file:line:col at warning ("keeping the exports in
+ * use" unless initial), success at notice. Returns 0 or -errno.
+ */
+int	exp_holder_load(struct exp_holder *h, const struct exp_live_src *src,
+	    const char *ack_path, bool initial);
+/* The same on its own thread, for SIGHUP in an event loop (host names are
+ * resolved while loading). Loads are serialized; src and ack_path must
+ * outlive the daemon. */
+void	exp_holder_reload_async(struct exp_holder *h,
+	    const struct exp_live_src *src, const char *ack_path);
 
 /* Write "<hash in hex>\n" to path atomically (the daemons' ack). */
 int	exp_live_write_ack(const char *path, uint64_t hash);

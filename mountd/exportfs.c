@@ -405,25 +405,15 @@ split_operand(const char *arg, char **clientp, char **pathp)
 	return 0;
 }
 
-/* The path in exports syntax: \ooo for what would end or split a word. */
+/* The path in exports syntax (malloc'd). */
 static char *
 escape_path(const char *s)
 {
-	char *out, *o;
-	unsigned char ch;
+	size_t n = exp_escape(NULL, 0, s) + 1;
+	char *out;
 
-	if ((out = malloc(strlen(s) * 4 + 1)) == NULL)
-		return NULL;
-	for (o = out; *s != '\0'; s++) {
-		ch = (unsigned char)*s;
-		if (iscntrl(ch) || isspace(ch) || ch == '"' || ch == '\\' ||
-		    ch == '#' || ch == ',' || ch == '(' || ch == ')' ||
-		    ch >= 0x80)
-			o += sprintf(o, "\\%03o", ch);
-		else
-			*o++ = (char)ch;
-	}
-	*o = '\0';
+	if ((out = malloc(n)) != NULL)
+		exp_escape(out, n, s);
 	return out;
 }
 

@@ -162,57 +162,6 @@ make_dir(const char *dir)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Log what a new generation says about itself. */
-static void
-report_generation(const struct exp_live *l)
-{
-	const struct exp_err *w;
-	char buf[512];
-	size_t i, n;
-
-	w = exp_warnings(l->table, &n);
-	for (i = 0; i < n; i++)
-		log_warnx("%s", exp_err_fmt(&w[i], buf, sizeof(buf)));
-	for (i = 0; i < l->n; i++)
-		if (l->ex[i].err != 0)
-			log_warnx("export %s: %s: not served", l->ex[i].e->path,
-			    strerror(-l->ex[i].err));
-}
-
-/*
- * Load the exports and install them. On failure the old generation (if
- * any) keeps serving. Returns 0 or -errno.
- */
-static int
-load_exports(struct mountd_main *m, bool initial)
-{
-	struct exp_live *l;
-	struct exp_err err;
-	char buf[512];
-	int rc;
-
-	if ((rc = exp_live_load(&m->src, false, &l, &err)) != 0) {
-		if (err.file[0] == '\0')
-			snprintf(err.file, sizeof(err.file), "%s",
-			    m->src.etab);
-		if (err.pos.msg[0] == '\0')
-			snprintf(err.pos.msg, sizeof(err.pos.msg), "%s",
-			    strerror(-rc));
-		log_warnx("%s%s", exp_err_fmt(&err, buf, sizeof(buf)),
-		    initial ? "" : "; keeping the exports in use");
-		return rc;
-	}
-	report_generation(l);
-	exp_holder_set(&m->md.exports, l);
-	/* l is the holder's now; hash is immutable */
-	log_notice("%s %zu export%s (hash %016" PRIx64 ")",
-	    initial ? "serving" : "reloaded:", l->n, l->n == 1 ? "" : "s",
-	    l->hash);
-	if ((rc = exp_live_write_ack(m->ack, l->hash)) != 0)
-		log_warnx("%s: %s", m->ack, strerror(-rc));
-	return 0;
-}
-
 static void
 on_signal(struct rpc_srv *srv, int sig, void *arg)
 {
@@ -226,7 +175,7 @@ on_signal(struct rpc_srv *srv, int sig, void *arg)
 		rpc_srv_stop(srv);
 		break;
 	case SIGHUP:
-		(void)load_exports(m, false);
+		exp_holder_reload_async(&m->md.exports, &m->src, m->ack);
 		break;
 	default:
 		break;
@@ -346,7 +295,7 @@ main(int argc, char **argv)
 		log_warnx("%s: %u malformed lines skipped", path, skipped);
 
 	exp_holder_init(&m.md.exports);
-	if (load_exports(&m, true) != 0)
+	if (exp_holder_load(&m.md.exports, &m.src, m.ack, true) != 0)
 		fatalx("cannot load the exports");
 
 	memset(&scfg, 0, sizeof(scfg));

@@ -70,6 +70,7 @@ static struct nfsd	nfsd;
 static struct nfsd_conf	conf;
 static struct suite_conf sconf;
 static char		ack_path[PATH_MAX];
+static struct exp_live_src xsrc;
 
 static int
 extra_opt(int opt, const char *arg, void *p)
@@ -95,44 +96,13 @@ extra_opt(int opt, const char *arg, void *p)
 	return -EINVAL;
 }
 
-static int
-load_exports(bool first)
-{
-	struct exp_live_src src = suite_conf_src(&sconf);
-	struct exp_live *gen;
-	struct exp_err err;
-	char buf[512];
-	size_t i;
-	int rc;
-
-	if ((rc = exp_live_load(&src, false, &gen, &err)) != 0) {
-		if (err.file[0] != '\0')
-			log_warnx("%s%s", exp_err_fmt(&err, buf, sizeof(buf)),
-			    first ? "" : "; keeping the exports in use");
-		else
-			log_warnx("cannot load exports: %s", strerror(-rc));
-		return rc;
-	}
-	for (i = 0; i < gen->n; i++)
-		if (gen->ex[i].err != 0)
-			log_warnx("export %s: %s", gen->ex[i].parent ?
-			    gen->ex[i].mnt_path : gen->ex[i].e->path,
-			    strerror(-gen->ex[i].err));
-	exp_holder_set(&nfsd.exports, gen);
-	log_notice("exports loaded: %zu export%s (%016llx)", gen->n,
-	    gen->n == 1 ? "" : "s", (unsigned long long)gen->hash);
-	if ((rc = exp_live_write_ack(ack_path, gen->hash)) != 0)
-		log_warnx("%s: %s", ack_path, strerror(-rc));
-	return 0;
-}
-
 static void
 on_signal(struct rpc_srv *srv, int sig, void *arg)
 {
 	(void)arg;
 	switch (sig) {
 	case SIGHUP:
-		(void)load_exports(false);
+		exp_holder_reload_async(&nfsd.exports, &xsrc, ack_path);
 		break;
 	case SIGTERM:
 	case SIGINT:
@@ -245,7 +215,8 @@ main(int argc, char **argv)
 	if (getrandom(nfsd.write_verf, sizeof(nfsd.write_verf), 0) !=
 	    (ssize_t)sizeof(nfsd.write_verf))
 		fatal("getrandom");
-	if ((rc = load_exports(true)) != 0)
+	xsrc = suite_conf_src(&sconf);
+	if (exp_holder_load(&nfsd.exports, &xsrc, ack_path, true) != 0)
 		fatalx("no usable exports");
 	if ((nfsd.ofc = ofcache_new((unsigned)conf.open_files)) == NULL)
 		fatalx("out of memory");
