@@ -4,6 +4,7 @@
  */
 #include <linux/capability.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/conf.h"
@@ -94,6 +96,43 @@ extra_opt(int opt, const char *arg, void *p)
 		    -EINVAL;
 	}
 	return -EINVAL;
+}
+
+/* Every few seconds, in the loop thread: close files idle in the cache. */
+static void
+on_timer(struct rpc_srv *srv, void *arg)
+{
+	(void)srv;
+	(void)arg;
+	ofcache_sweep(nfsd.ofc, time(NULL));
+}
+
+/*
+ * Descriptors: the open-file cache, one object per worker, every
+ * connection, and the export roots. Raise the soft limit to what they
+ * need (the hard limit permitting).
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)(conf.open_files + conf.max_conns +
+	    conf.threads * 4 + 256);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+		/* as root we may raise the hard limit too */
+		rl.rlim_max = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+			want = rl.rlim_max;
+		}
+	}
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("raising the descriptor limit to %lu",
+		    (unsigned long)want);
 }
 
 static void
@@ -201,6 +240,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/* the modes clients send are the modes files get */
+	umask(0);
+	raise_nofile();
 	if ((pidfd = daemon_pidfile(conf.pidfile)) < 0) {
 		if (pidfd == -EAGAIN)
 			fatalx("another rpc.nfsd is running (%s is locked)",
@@ -212,9 +254,13 @@ main(int argc, char **argv)
 	if ((rc = fh_key_load_or_create(sconf.keyfile, &nfsd.key)) != 0)
 		fatalx("handle key %s: %s", sconf.keyfile, strerror(-rc));
 	/* a new verifier on every start: clients resend unstable writes */
-	if (getrandom(nfsd.write_verf, sizeof(nfsd.write_verf), 0) !=
-	    (ssize_t)sizeof(nfsd.write_verf))
-		fatal("getrandom");
+	{
+		uint64_t v;
+
+		if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+			fatal("getrandom");
+		atomic_store(&nfsd.write_verf, v);
+	}
 	xsrc = suite_conf_src(&sconf);
 	if (exp_holder_load(&nfsd.exports, &xsrc, ack_path, true) != 0)
 		fatalx("no usable exports");
@@ -241,6 +287,7 @@ main(int argc, char **argv)
 		log_warnx("registration with rpcbind failed; is rpcbind running?");
 	if ((sigfd = daemon_sigpipe()) < 0)
 		fatalx("signals: %s", strerror(-sigfd));
+	rpc_srv_set_timer(srv, 5, on_timer, NULL);
 
 	/* stay uid 0, keep only what acting as the caller needs */
 	caps = 1ULL << CAP_DAC_READ_SEARCH | 1ULL << CAP_DAC_OVERRIDE |

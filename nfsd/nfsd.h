@@ -22,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,7 +43,7 @@ struct gidcache;
 struct nfsd {
 	struct exp_holder	 exports;
 	struct fh_key		 key;
-	uint8_t			 write_verf[NFS3_WRITEVERFSIZE];
+	_Atomic uint64_t	 write_verf;	/* see nfsd_write_verf() */
 	struct ofcache		*ofc;		/* open files for READ/WRITE */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
 	bool			 udp;		/* serve UDP */
@@ -67,6 +68,14 @@ struct vnode {
 };
 
 #define VNODE_INIT	{ .fd = -1 }
+
+/*
+ * The write verifier (RFC 1813 3.3.7): new at every start, and new again
+ * when stable storage reported an error, so clients resend whatever may
+ * have been lost (as knfsd does).
+ */
+void	nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE]);
+void	nfsd_write_verf_reset(struct req *rq, int err);
 
 /* Program hooks (nfsd_procs.c tables use them). */
 enum disp nfsd_check(struct req *rq, const struct rpc_proc *pd, void *args,

@@ -7,7 +7,10 @@
  * handle); P_DRC procedures are not idempotent, so a retransmission is
  * answered from the duplicate request cache instead of running twice.
  */
+#include <errno.h>
 #include <string.h>
+
+#include "common/log.h"
 
 #include "nfsd/nfsd_procs.h"
 
@@ -68,6 +71,30 @@ static const struct rpc_proc nfs3_procs[] = {
 };
 #undef W
 #undef D
+
+void
+nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE])
+{
+	uint64_t v = atomic_load(&nfsd_of(rq)->write_verf);
+
+	memcpy(out, &v, NFS3_WRITEVERFSIZE);
+}
+
+void
+nfsd_write_verf_reset(struct req *rq, int err)
+{
+	struct nfsd *nd = nfsd_of(rq);
+	uint64_t v;
+
+	/* not a problem with durable storage: keep the verifier */
+	if (err == -EAGAIN || err == -ESTALE || err == -EINTR)
+		return;
+	v = atomic_load(&nd->write_verf);
+	atomic_store(&nd->write_verf, v * 6364136223846793005ULL +
+	    1442695040888963407ULL);
+	log_warnx("write error (%s): new write verifier, clients will resend "
+	    "unstable writes", strerror(-err));
+}
 
 /* Every call: a reference on the export generation for its duration. */
 enum disp

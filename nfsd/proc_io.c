@@ -230,6 +230,8 @@ nfsd_proc_write(struct req *rq, WRITE3args *a, WRITE3res *res)
 			continue;
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EIO;
+			if (rc != -ENOSPC && rc != -EDQUOT && rc != -EFBIG)
+				nfsd_write_verf_reset(rq, rc);
 			break;
 		}
 		done += (size_t)n;
@@ -241,7 +243,7 @@ nfsd_proc_write(struct req *rq, WRITE3args *a, WRITE3res *res)
 	attr3_wcc(have_pre ? &pre : NULL, fd, vn.ex, &ok->file_wcc);
 	ok->count = (count3)done;
 	ok->committed = committed;
-	memcpy(ok->verf, nfsd_of(rq)->write_verf, NFS3_WRITEVERFSIZE);
+	nfsd_write_verf(rq, ok->verf);
 out:
 	res->status = nfs3_stat(rc);
 	if (rc != 0) {
@@ -282,15 +284,16 @@ nfsd_proc_commit(struct req *rq, COMMIT3args *a, COMMIT3res *res)
 		goto out;
 	fd = ofile_fd(of);
 	have_pre = fstat(fd, &pre) == 0;
-	if (fdatasync(fd) != 0)
+	if (fdatasync(fd) != 0) {
 		rc = -errno;
+		nfsd_write_verf_reset(rq, rc);
+	}
 out:
 	res->status = nfs3_stat(rc);
 	if (rc == 0) {
 		attr3_wcc(have_pre ? &pre : NULL, fd, vn.ex,
 		    &res->COMMIT3res_u.resok.file_wcc);
-		memcpy(res->COMMIT3res_u.resok.verf, nfsd_of(rq)->write_verf,
-		    NFS3_WRITEVERFSIZE);
+		nfsd_write_verf(rq, res->COMMIT3res_u.resok.verf);
 	} else if (fd >= 0)
 		attr3_wcc(have_pre ? &pre : NULL, fd, vn.ex,
 		    &res->COMMIT3res_u.resfail.file_wcc);
