@@ -35,6 +35,7 @@
 #define NFSD_RTMAX	(1024 * 1024)	/* = NFS3_MAXDATA */
 #define NFSD_WTMAX	(1024 * 1024)
 #define NFSD_DTPREF	(64 * 1024)	/* READDIR preferred size */
+#define NFSD_UDP_MAXDATA (32 * 1024)	/* READ/WRITE over UDP datagrams */
 
 struct ofcache;
 struct gidcache;

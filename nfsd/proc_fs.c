@@ -110,11 +110,12 @@ nfsd_proc_fsinfo(struct req *rq, FSINFO3args *a, FSINFO3res *res)
 	page = sysconf(_SC_PAGESIZE);
 	if (page <= 0)
 		page = 4096;
-	ok->rtmax = NFSD_RTMAX;
-	ok->rtpref = NFSD_RTMAX;
+	/* a datagram cannot carry 1 MiB: advertise what UDP gets */
+	ok->rtmax = rq->kind == RPC_XPRT_UDP ? NFSD_UDP_MAXDATA : NFSD_RTMAX;
+	ok->rtpref = ok->rtmax;
 	ok->rtmult = (uint32)page;
-	ok->wtmax = NFSD_WTMAX;
-	ok->wtpref = NFSD_WTMAX;
+	ok->wtmax = rq->kind == RPC_XPRT_UDP ? NFSD_UDP_MAXDATA : NFSD_WTMAX;
+	ok->wtpref = ok->wtmax;
 	ok->wtmult = (uint32)page;
 	ok->dtpref = NFSD_DTPREF;
 	ok->maxfilesize = max_file_size(&sf);

@@ -46,7 +46,6 @@
 
 #define OFFSET_MAX	((uint64_t)INT64_MAX)
 /* Largest READ/WRITE over UDP, as knfsd (RPCSVC_MAXPAYLOAD_UDP). */
-#define NFSD_UDP_MAXDATA (32 * 1024)
 
 static uint32_t
 max_data(const struct req *rq, uint32_t max)
