@@ -128,7 +128,7 @@ CLIENT_LIBS_nfsbench := -lnfs
 # tests/unit/test_X.c links libnfscommon, libnfsxdr and cmocka, plus the
 # daemon objects named in test_X_OBJS (link-time stubs live in the test).
 # the table references every handler: all of rpcbind but main.o
-test_dispatch_OBJS := $(filter-out $(B)/rpcbind/main.o,$(rpcbind_O))
+test_dispatch_OBJS := $(filter-out %/main.o,$(rpcbind_O) $(mountd_O) $(nfsd_O))
 test_rpcbd_OBJS	:= $(B)/rpcbind/rpcbd_db.o
 test_nfs2_OBJS	:= $(B)/nfsd/nfs2_attr.o $(B)/nfsd/nfs2_procs.o $(B)/nfsd/attr.o
 test_nfsd_dir_OBJS := $(B)/nfsd/cookie.o

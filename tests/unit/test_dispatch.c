@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <strings.h>
 #include <cmocka.h>
 
 #include "common/rpc/rpc_srv.h"
+#include "mountd/mountd.h"
+#include "nfsd/nfsd_procs.h"
 #include "rpcbind/rpcbd.h"
 
 struct expect {
@@ -73,11 +76,75 @@ rpcbind_tables(void **st)
 	assert_true(rpcbd_program()->no_register);
 }
 
+static void
+mountd_tables(void **st)
+{
+	static const struct expect ex[] = {
+		/* EXPORTALL is EXPORT */
+		{ 1, { "null", "mnt", "dump", "umnt", "umntall", "export",
+		       "export" } },
+		{ 2, { "null", "mnt", "dump", "umnt", "umntall", "export",
+		       "export", "pathconf" } },
+		{ 3, { "null", "mnt", "dump", "umnt", "umntall", "export" } },
+	};
+
+	(void)st;
+	check_program(mountd_program(), ex, 3);
+	assert_int_equal(mountd_program()->prog, 100005);
+}
+
+static void
+nfsd_tables(void **st)
+{
+	static const struct expect ex[] = {
+		{ 2, { "null", "getattr", "setattr", "root", "lookup",
+		       "readlink", "read", "writecache", "write", "create",
+		       "remove", "rename", "link", "symlink", "mkdir", "rmdir",
+		       "readdir", "statfs" } },
+		{ 3, { "null", "getattr", "setattr", "lookup", "access",
+		       "readlink", "read", "write", "create", "mkdir",
+		       "symlink", "mknod", "remove", "rmdir", "rename", "link",
+		       "readdir", "readdirplus", "fsstat", "fsinfo",
+		       "pathconf", "commit" } },
+	};
+	static const char *const modifying[] = { "setattr", "write",
+	    "create", "mkdir", "symlink", "mknod", "remove", "rmdir",
+	    "rename", "link" };
+	const struct rpc_program *p = nfsd_program(NULL);
+	unsigned v, i, k;
+
+	(void)st;
+	check_program(p, ex, 2);
+	assert_int_equal(p->prog, 100003);
+	/* every modifying procedure is refused on read-only exports, and
+	 * every non-idempotent one but WRITE goes through the DRC */
+	for (v = 0; v < p->nversions; v++)
+		for (i = 0; i < p->versions[v].nprocs; i++) {
+			const struct rpc_proc *pd = &p->versions[v].procs[i];
+			const char *op = strrchr(pd->name, '_');
+			bool mod = false;
+
+			op = op != NULL ? op + 1 : pd->name;
+			for (k = 0; k < sizeof(modifying) / sizeof(*modifying); k++)
+				if (strcasecmp(op, modifying[k]) == 0)
+					mod = true;
+			if (mod != ((pd->flags & P_WRITE) != 0))
+				fail_msg("v%u %s: P_WRITE %s", p->versions[v].vers,
+				    pd->name, mod ? "missing" : "unexpected");
+			if (mod && strcasecmp(op, "write") != 0 &&
+			    !(pd->flags & P_DRC))
+				fail_msg("v%u %s: P_DRC missing",
+				    p->versions[v].vers, pd->name);
+		}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rpcbind_tables),
+		cmocka_unit_test(mountd_tables),
+		cmocka_unit_test(nfsd_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
