@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
+#include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/nfsd_procs.h"
 #include "nfsd/ofcache.h"
@@ -267,6 +268,8 @@ main(int argc, char **argv)
 	if ((nfsd.ofc = ofcache_new((unsigned)conf.open_files)) == NULL)
 		fatalx("out of memory");
 	nfsd.udp = conf.udp;
+	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
+		fatalx("out of memory");
 
 	memset(&sc, 0, sizeof(sc));
 	sc.nthreads = (unsigned)conf.threads;
@@ -310,6 +313,7 @@ main(int argc, char **argv)
 	rpc_srv_unregister(srv);
 	rpc_srv_free(srv);
 	ofcache_free(nfsd.ofc);
+	gidcache_free(nfsd.gids);
 	exp_holder_destroy(&nfsd.exports);
 	if (binds != NULL) {
 		free(binds[0]);

@@ -20,6 +20,7 @@
 
 #include "common/fh_resolve.h"
 #include "common/log.h"
+#include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
 
 static int
@@ -126,8 +127,12 @@ admit(struct req *rq, const struct exp_live_export *ex)
 	nr->cred = rq->cred;
 	if (rq->cred.flavor == CRED_AUTH_NONE)
 		cred_anon(&nr->cred, sq.anonuid, sq.anongid);
-	else
+	else {
+		/* manage-gids: the server's idea of the user's groups */
+		if (nfsd_of(rq)->gids != NULL)
+			(void)gidcache_apply(nfsd_of(rq)->gids, &nr->cred);
 		cred_squash(&nr->cred, &sq);
+	}
 	return 0;
 }
 
