@@ -1,12 +1,13 @@
 #!/bin/bash
 # t_nfsd_cp: libnfs' nfs-cp moves a 3 GiB file of non-repeating data to the
 # server and back (sha256 of the source, of the file the server wrote and of
-# the copy read back must agree; the size seen over NFS is the disk's), and `nfs-ls -R` of a deep tree (30 levels, files, subdirectories, a
-# symlink, a 600-entry directory at the bottom) lists exactly what find(1)
-# sees, with the same type, permissions, owner and size (libnfs' nfs-ls -R
-# stops at 16 levels: the deep part is listed in 15-level windows, each a
-# MOUNT of a deep subdirectory). The export is an
-# ext4 directory (under /var/tmp), as in production.
+# the copy read back must agree; the size seen over NFS is the disk's), and
+# nfs-ls lists a deep tree (30 levels, files, subdirectories, symlinks, a
+# 600-entry directory at the bottom) exactly as find(1) sees it, with the
+# same type, permissions, owner and size. libnfs' nfs-ls -R stops at 16
+# levels, so the deep half is listed with nfs-ls -R in 15-level windows,
+# each a MOUNT of a deep subdirectory. The export is an ext4 directory
+# (under /var/tmp), as in production.
 # timeout: 420
 . "$(dirname "$0")/lib.sh"
 

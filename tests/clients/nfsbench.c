@@ -1,0 +1,1048 @@
+/*
+ * nfsbench: an NFSv3 load generator on libnfs' raw async API, and a small
+ * line-driven client that keeps its connection (for tests).
+ *
+ *   nfsbench bench -s SERVER -e EXPORT -w WORKLOAD [-c CONNS] [-d DEPTH]
+ *	    [-t SECS] [-P SERVER_PID] [-W WRITE_MIB] [-p PORT]
+ *	one timed run of WORKLOAD over CONNS TCP connections with DEPTH
+ *	requests outstanding on each (pipelined: the next call goes out from
+ *	the callback of the last). Prints one line:
+ *	  RESULT workload=W conns=C depth=D ops=N secs=S bytes=B errors=E
+ *	      cpu=SECONDS_OF_SERVER_CPU (utime+stime of SERVER_PID, or -1)
+ *	The export must hold what tests/bench/run lays out:
+ *	  getattr		a small file (GETATTR)
+ *	  lookup/l000..l099	names to LOOKUP
+ *	  readfile		READ 1 MiB at a time, round robin
+ *	  rdp/			10,000 entries (READDIRPLUS, whole listings)
+ *	  create/		CREATE c<conn>-<n>; REMOVE takes the same names
+ *	  write/		WRITE files w<conn>, truncated first
+ *	Workloads: null getattr lookup read write-unstable (WRITE_MIB in all,
+ *	UNSTABLE, then COMMIT of each file: time includes the COMMITs)
+ *	write-sync (FILE_SYNC, timed) create remove readdirplus (one op = one
+ *	whole listing, READDIRPLUS continued by cookie).
+ *
+ *   nfsbench shell
+ *	reads commands on stdin, answers each with one line "ok ..." or
+ *	"err ERRNO message", on the libnfs synchronous API with automatic
+ *	reconnection off, so a dropped connection shows as an error:
+ *	  mount NAME SERVER EXPORT	port NAME (local TCP port to nfsd)
+ *	  stat NAME PATH (ok SIZE MODE)	write NAME PATH TEXT	cat NAME PATH
+ *	  ls NAME PATH (ok COUNT)	umount NAME	quit
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-mount.h>
+#include <nfsc/libnfs-raw-nfs.h>
+
+#define MIB		(1024 * 1024)
+#define MAXCONN		64
+#define MAXDEPTH	256
+#define RDP_MAXCOUNT	131072
+#define RDP_DIRCOUNT	(RDP_MAXCOUNT / 8)	/* as Linux asks */
+#define LOOKUP_NAMES	100
+
+enum wl {
+	WL_NULL, WL_GETATTR, WL_LOOKUP, WL_READ, WL_WRITE_UNSTABLE,
+	WL_WRITE_SYNC, WL_CREATE, WL_REMOVE, WL_READDIRPLUS
+};
+static const char *const wl_names[] = {
+	"null", "getattr", "lookup", "read", "write-unstable", "write-sync",
+	"create", "remove", "readdirplus"
+};
+
+struct fh {
+	char	 data[128];
+	u_int	 len;
+};
+
+struct conn;
+struct slot {
+	struct conn	*c;
+	bool		 busy;
+	uint64_t	 cookie;	/* READDIRPLUS: where the listing is */
+	char		 verf[NFS3_COOKIEVERFSIZE];
+	char		 name[64];
+};
+
+struct conn {
+	int			 idx;
+	struct rpc_context	*rpc;
+	struct fh		 wfile;		/* WRITE: this connection's file */
+	uint64_t		 next_off;	/* READ/WRITE: next offset */
+	uint64_t		 budget;	/* write-unstable: bytes to send */
+	uint64_t		 next_seq;	/* CREATE/REMOVE names */
+	bool			 exhausted;	/* REMOVE: names ran out */
+	int			 outstanding;
+	bool			 committing, committed;
+	char			 wverf[NFS3_WRITEVERFSIZE];
+	bool			 have_wverf;
+	struct slot		 slots[MAXDEPTH];
+};
+
+static struct {
+	enum wl		 wl;
+	int		 nconn, depth;
+	double		 secs;
+	uint64_t	 write_bytes;
+	uint64_t	 read_size;
+	struct fh	 root, getattr, lookupdir, readfile, rdp, createdir,
+			 writedir;
+	struct conn	 conns[MAXCONN];
+	double		 t0, deadline, tlast;
+	uint64_t	 ops, bytes, errors;
+	bool		 stop;
+	char		*buf;		/* WRITE payload */
+} B;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+    noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nfsbench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* ------------------------------------------------------------ synchronous set-up calls */
+struct wait {
+	bool	 done;
+	int	 status;
+	int	 nfsstat;
+	struct fh fh;
+	char	 err[256];
+};
+
+static void
+run_until(struct rpc_context *rpc, bool *done)
+{
+	struct pollfd p;
+
+	while (!*done) {
+		p.fd = rpc_get_fd(rpc);
+		p.events = (short)rpc_which_events(rpc);
+		p.revents = 0;
+		if (poll(&p, 1, 100) < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		if (rpc_service(rpc, p.revents) < 0)
+			die("rpc_service: %s", rpc_get_error(rpc));
+	}
+}
+
+static void
+wait_cb_status(struct wait *w, int status, void *data)
+{
+	w->done = true;
+	w->status = status;
+	if (status != RPC_STATUS_SUCCESS)
+		snprintf(w->err, sizeof(w->err), "%s",
+		    data != NULL ? (const char *)data : "cancelled");
+}
+
+static void
+connect_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	(void)rpc;
+	wait_cb_status(priv, status, data);
+}
+
+static void
+mnt_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct wait *w = priv;
+	mountres3 *r = data;
+
+	(void)rpc;
+	wait_cb_status(w, status, data);
+	if (status != RPC_STATUS_SUCCESS)
+		return;
+	w->nfsstat = (int)r->fhs_status;
+	if (r->fhs_status == MNT3_OK) {
+		w->fh.len = r->mountres3_u.mountinfo.fhandle.fhandle3_len;
+		if (w->fh.len > sizeof(w->fh.data))
+			die("%s", "mount: handle too long");
+		memcpy(w->fh.data, r->mountres3_u.mountinfo.fhandle.fhandle3_val,
+		    w->fh.len);
+	}
+}
+
+static void
+lookup_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct wait *w = priv;
+	LOOKUP3res *r = data;
+
+	(void)rpc;
+	wait_cb_status(w, status, data);
+	if (status != RPC_STATUS_SUCCESS)
+		return;
+	w->nfsstat = (int)r->status;
+	if (r->status == NFS3_OK) {
+		w->fh.len = r->LOOKUP3res_u.resok.object.data.data_len;
+		if (w->fh.len > sizeof(w->fh.data))
+			die("%s", "lookup: handle too long");
+		memcpy(w->fh.data, r->LOOKUP3res_u.resok.object.data.data_val,
+		    w->fh.len);
+	}
+}
+
+static void
+create_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct wait *w = priv;
+	CREATE3res *r = data;
+	post_op_fh3 *o;
+
+	(void)rpc;
+	wait_cb_status(w, status, data);
+	if (status != RPC_STATUS_SUCCESS)
+		return;
+	w->nfsstat = (int)r->status;
+	if (r->status != NFS3_OK)
+		return;
+	o = &r->CREATE3res_u.resok.obj;
+	if (!o->handle_follows)
+		die("%s", "create: no handle in the reply");
+	w->fh.len = o->post_op_fh3_u.handle.data.data_len;
+	if (w->fh.len > sizeof(w->fh.data))
+		die("%s", "create: handle too long");
+	memcpy(w->fh.data, o->post_op_fh3_u.handle.data.data_val, w->fh.len);
+}
+
+static void
+sync_connect(struct rpc_context *rpc, const char *server, int port,
+    int program)
+{
+	struct wait w = { 0 };
+	int rc;
+
+	if (port != 0)
+		rc = rpc_connect_async(rpc, server, port, connect_cb, &w);
+	else
+		rc = rpc_connect_program_async(rpc, server, program, 3,
+		    connect_cb, &w);
+	if (rc != 0)
+		die("connect: %s", rpc_get_error(rpc));
+	run_until(rpc, &w.done);
+	if (w.status != RPC_STATUS_SUCCESS)
+		die("connect: %s", w.err);
+}
+
+static void
+sync_mount(const char *server, const char *export, struct fh *out)
+{
+	struct rpc_context *rpc;
+	struct wait w = { 0 };
+
+	if ((rpc = rpc_init_context()) == NULL)
+		die("%s", "rpc_init_context");
+	sync_connect(rpc, server, 0, MOUNT_PROGRAM);
+	if (rpc_mount3_mnt_async(rpc, mnt_cb, (char *)export, &w) != 0)
+		die("mnt: %s", rpc_get_error(rpc));
+	run_until(rpc, &w.done);
+	if (w.status != RPC_STATUS_SUCCESS)
+		die("mnt: %s", w.err);
+	if (w.nfsstat != MNT3_OK)
+		die("mount %s refused", export);
+	*out = w.fh;
+	rpc_destroy_context(rpc);
+}
+
+static void
+sync_lookup(struct rpc_context *rpc, const struct fh *dir, const char *name,
+    struct fh *out)
+{
+	LOOKUP3args a;
+	struct wait w = { 0 };
+
+	memset(&a, 0, sizeof(a));
+	a.what.dir.data.data_len = dir->len;
+	a.what.dir.data.data_val = (char *)dir->data;
+	a.what.name = (char *)name;
+	if (rpc_nfs3_lookup_async(rpc, lookup_cb, &a, &w) != 0)
+		die("lookup: %s", rpc_get_error(rpc));
+	run_until(rpc, &w.done);
+	if (w.status != RPC_STATUS_SUCCESS)
+		die("lookup: %s", w.err);
+	if (w.nfsstat != NFS3_OK)
+		die("lookup of %s failed", name);
+	*out = w.fh;
+}
+
+/* CREATE UNCHECKED with size 0: an empty file, existing or not. */
+static void
+sync_create_empty(struct rpc_context *rpc, const struct fh *dir,
+    const char *name, struct fh *out)
+{
+	CREATE3args a;
+	struct wait w = { 0 };
+
+	memset(&a, 0, sizeof(a));
+	a.where.dir.data.data_len = dir->len;
+	a.where.dir.data.data_val = (char *)dir->data;
+	a.where.name = (char *)name;
+	a.how.mode = UNCHECKED;
+	a.how.createhow3_u.obj_attributes.mode.set_it = 1;
+	a.how.createhow3_u.obj_attributes.mode.set_mode3_u.mode = 0644;
+	a.how.createhow3_u.obj_attributes.size.set_it = 1;
+	a.how.createhow3_u.obj_attributes.size.set_size3_u.size = 0;
+	if (rpc_nfs3_create_async(rpc, create_cb, &a, &w) != 0)
+		die("create: %s", rpc_get_error(rpc));
+	run_until(rpc, &w.done);
+	if (w.status != RPC_STATUS_SUCCESS)
+		die("create: %s", w.err);
+	if (w.nfsstat != NFS3_OK)
+		die("create of %s failed", name);
+	*out = w.fh;
+}
+
+static void
+getattr_size_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct wait *w = priv;
+	GETATTR3res *r = data;
+
+	(void)rpc;
+	wait_cb_status(w, status, data);
+	if (status == RPC_STATUS_SUCCESS) {
+		w->nfsstat = (int)r->status;
+		if (r->status == NFS3_OK)
+			B.read_size = r->GETATTR3res_u.resok.obj_attributes.size;
+	}
+}
+
+/* ------------------------------------------------------------ the timed run */
+static void issue(struct slot *s);
+
+static bool
+time_up(void)
+{
+	return B.stop || now() >= B.deadline;
+}
+
+/* One call finished on slot s: count it, send the next. */
+static void
+done(struct slot *s, int status, void *data, int nfsstat, uint64_t bytes)
+{
+	struct conn *c = s->c;
+
+	s->busy = false;
+	c->outstanding--;
+	B.tlast = now();
+	if (status != RPC_STATUS_SUCCESS || nfsstat != NFS3_OK) {
+		if (B.wl == WL_REMOVE && status == RPC_STATUS_SUCCESS &&
+		    nfsstat == NFS3ERR_NOENT) {
+			c->exhausted = true;	/* all its files are gone */
+			return;
+		}
+		if (B.errors++ < 5)
+			fprintf(stderr, "nfsbench: %s: %s%d\n", wl_names[B.wl],
+			    status != RPC_STATUS_SUCCESS ? "rpc error: " :
+			    "nfsstat3 ", status != RPC_STATUS_SUCCESS ?
+			    status : nfsstat);
+		if (status != RPC_STATUS_SUCCESS && data != NULL &&
+		    B.errors < 5)
+			fprintf(stderr, "nfsbench:   %s\n", (const char *)data);
+		if (B.errors > 100)
+			B.stop = true;
+		return;
+	}
+	B.ops++;
+	B.bytes += bytes;
+	issue(s);
+}
+
+static void
+null_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	(void)rpc;
+	done(priv, status, data, NFS3_OK, 0);
+}
+
+static void
+getattr_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	GETATTR3res *r = data;
+
+	(void)rpc;
+	done(priv, status, data, status == RPC_STATUS_SUCCESS ?
+	    (int)r->status : 0, 0);
+}
+
+static void
+lookup_bench_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	LOOKUP3res *r = data;
+
+	(void)rpc;
+	done(priv, status, data, status == RPC_STATUS_SUCCESS ?
+	    (int)r->status : 0, 0);
+}
+
+static void
+read_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	READ3res *r = data;
+	int st = status == RPC_STATUS_SUCCESS ? (int)r->status : 0;
+	uint64_t n = 0;
+
+	(void)rpc;
+	if (status == RPC_STATUS_SUCCESS && st == NFS3_OK)
+		n = r->READ3res_u.resok.count;
+	done(priv, status, data, st, n);
+}
+
+static void
+write_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	WRITE3res *r = data;
+	struct slot *s = priv;
+	int st = status == RPC_STATUS_SUCCESS ? (int)r->status : 0;
+	uint64_t n = 0;
+
+	(void)rpc;
+	if (status == RPC_STATUS_SUCCESS && st == NFS3_OK) {
+		n = r->WRITE3res_u.resok.count;
+		if (n != MIB && B.errors++ < 5)
+			fprintf(stderr, "nfsbench: short write %" PRIu64 "\n", n);
+		if (B.wl == WL_WRITE_SYNC &&
+		    r->WRITE3res_u.resok.committed != FILE_SYNC &&
+		    B.errors++ < 5)
+			fprintf(stderr, "nfsbench: FILE_SYNC answered %d\n",
+			    (int)r->WRITE3res_u.resok.committed);
+		if (!s->c->have_wverf) {
+			memcpy(s->c->wverf, r->WRITE3res_u.resok.verf,
+			    sizeof(s->c->wverf));
+			s->c->have_wverf = true;
+		}
+	}
+	done(s, status, data, st, n);
+}
+
+static void
+commit_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	COMMIT3res *r = data;
+	struct conn *c = priv;
+
+	(void)rpc;
+	c->committed = true;
+	B.tlast = now();
+	if (status != RPC_STATUS_SUCCESS || r->status != NFS3_OK) {
+		B.errors++;
+		fprintf(stderr, "nfsbench: COMMIT failed\n");
+	} else if (c->have_wverf &&
+	    memcmp(c->wverf, r->COMMIT3res_u.resok.verf, sizeof(c->wverf)) != 0) {
+		B.errors++;
+		fprintf(stderr, "nfsbench: COMMIT verifier differs from WRITE's\n");
+	}
+}
+
+static void
+create_bench_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	CREATE3res *r = data;
+
+	(void)rpc;
+	done(priv, status, data, status == RPC_STATUS_SUCCESS ?
+	    (int)r->status : 0, 0);
+}
+
+static void
+remove_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	REMOVE3res *r = data;
+
+	(void)rpc;
+	done(priv, status, data, status == RPC_STATUS_SUCCESS ?
+	    (int)r->status : 0, 0);
+}
+
+static void
+rdp_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	READDIRPLUS3res *r = data;
+	struct slot *s = priv;
+	READDIRPLUS3resok *ok;
+	entryplus3 *e;
+	uint64_t n = 0;
+
+	(void)rpc;
+	if (status != RPC_STATUS_SUCCESS || r->status != NFS3_OK) {
+		s->cookie = 0;
+		done(s, status, data, status == RPC_STATUS_SUCCESS ?
+		    (int)r->status : 0, 0);
+		return;
+	}
+	ok = &r->READDIRPLUS3res_u.resok;
+	for (e = ok->reply.entries; e != NULL; e = e->nextentry) {
+		s->cookie = e->cookie;
+		n++;
+	}
+	memcpy(s->verf, ok->cookieverf, sizeof(s->verf));
+	B.bytes += n;		/* entries, for the sanity check */
+	if (ok->reply.eof || n == 0) {
+		s->cookie = 0;
+		memset(s->verf, 0, sizeof(s->verf));
+		done(s, status, data, NFS3_OK, 0);
+		return;
+	}
+	/* the listing goes on, whatever the clock says */
+	{
+		READDIRPLUS3args a;
+
+		memset(&a, 0, sizeof(a));
+		a.dir.data.data_len = B.rdp.len;
+		a.dir.data.data_val = B.rdp.data;
+		a.cookie = s->cookie;
+		memcpy(a.cookieverf, s->verf, sizeof(a.cookieverf));
+		a.dircount = RDP_DIRCOUNT;
+		a.maxcount = RDP_MAXCOUNT;
+		if (rpc_nfs3_readdirplus_async(s->c->rpc, rdp_cb, &a, s) != 0) {
+			B.errors++;
+			B.stop = true;
+			s->busy = false;
+			s->c->outstanding--;
+		}
+	}
+}
+
+static void
+maybe_commit(struct conn *c)
+{
+	COMMIT3args a;
+
+	if (B.wl != WL_WRITE_UNSTABLE || c->committing || c->outstanding > 0)
+		return;
+	if (c->budget > 0 && !B.stop)
+		return;
+	c->committing = true;
+	memset(&a, 0, sizeof(a));
+	a.file.data.data_len = c->wfile.len;
+	a.file.data.data_val = c->wfile.data;
+	a.offset = 0;
+	a.count = 0;
+	if (rpc_nfs3_commit_async(c->rpc, commit_cb, &a, c) != 0)
+		die("commit: %s", rpc_get_error(c->rpc));
+}
+
+/* Send the next call of the workload on slot s, if there is one to send. */
+static void
+issue(struct slot *s)
+{
+	struct conn *c = s->c;
+	struct rpc_context *rpc = c->rpc;
+	int rc = 0;
+
+	if (B.wl == WL_WRITE_UNSTABLE) {
+		if (c->budget == 0 || B.stop) {
+			maybe_commit(c);
+			return;
+		}
+	} else if (time_up() || (B.wl == WL_REMOVE && c->exhausted)) {
+		return;
+	}
+	s->busy = true;
+	c->outstanding++;
+	switch (B.wl) {
+	case WL_NULL:
+		rc = rpc_nfs3_null_async(rpc, null_cb, s);
+		break;
+	case WL_GETATTR: {
+		GETATTR3args a;
+
+		a.object.data.data_len = B.getattr.len;
+		a.object.data.data_val = B.getattr.data;
+		rc = rpc_nfs3_getattr_async(rpc, getattr_cb, &a, s);
+		break;
+	}
+	case WL_LOOKUP: {
+		LOOKUP3args a;
+
+		snprintf(s->name, sizeof(s->name), "l%03u",
+		    (unsigned)(c->next_seq++ % LOOKUP_NAMES));
+		a.what.dir.data.data_len = B.lookupdir.len;
+		a.what.dir.data.data_val = B.lookupdir.data;
+		a.what.name = s->name;
+		rc = rpc_nfs3_lookup_async(rpc, lookup_bench_cb, &a, s);
+		break;
+	}
+	case WL_READ: {
+		READ3args a;
+
+		a.file.data.data_len = B.readfile.len;
+		a.file.data.data_val = B.readfile.data;
+		a.offset = c->next_off;
+		a.count = MIB;
+		c->next_off += MIB;
+		if (c->next_off + MIB > B.read_size)
+			c->next_off = 0;
+		rc = rpc_nfs3_read_async(rpc, read_cb, &a, s);
+		break;
+	}
+	case WL_WRITE_UNSTABLE:
+	case WL_WRITE_SYNC: {
+		WRITE3args a;
+
+		a.file.data.data_len = c->wfile.len;
+		a.file.data.data_val = c->wfile.data;
+		a.offset = c->next_off;
+		a.count = MIB;
+		a.stable = B.wl == WL_WRITE_SYNC ? FILE_SYNC : UNSTABLE;
+		a.data.data_len = MIB;
+		a.data.data_val = B.buf;
+		c->next_off += MIB;
+		if (B.wl == WL_WRITE_UNSTABLE)
+			c->budget -= MIB;
+		rc = rpc_nfs3_write_async(rpc, write_cb, &a, s);
+		break;
+	}
+	case WL_CREATE:
+	case WL_REMOVE: {
+		snprintf(s->name, sizeof(s->name), "c%d-%" PRIu64, c->idx,
+		    c->next_seq++);
+		if (B.wl == WL_CREATE) {
+			CREATE3args a;
+
+			memset(&a, 0, sizeof(a));
+			a.where.dir.data.data_len = B.createdir.len;
+			a.where.dir.data.data_val = B.createdir.data;
+			a.where.name = s->name;
+			a.how.mode = UNCHECKED;
+			a.how.createhow3_u.obj_attributes.mode.set_it = 1;
+			a.how.createhow3_u.obj_attributes.mode.set_mode3_u.mode =
+			    0644;
+			rc = rpc_nfs3_create_async(rpc, create_bench_cb, &a, s);
+		} else {
+			REMOVE3args a;
+
+			a.object.dir.data.data_len = B.createdir.len;
+			a.object.dir.data.data_val = B.createdir.data;
+			a.object.name = s->name;
+			rc = rpc_nfs3_remove_async(rpc, remove_cb, &a, s);
+		}
+		break;
+	}
+	case WL_READDIRPLUS: {
+		READDIRPLUS3args a;
+
+		memset(&a, 0, sizeof(a));
+		a.dir.data.data_len = B.rdp.len;
+		a.dir.data.data_val = B.rdp.data;
+		a.cookie = 0;
+		a.dircount = RDP_DIRCOUNT;
+		a.maxcount = RDP_MAXCOUNT;
+		rc = rpc_nfs3_readdirplus_async(rpc, rdp_cb, &a, s);
+		break;
+	}
+	}
+	if (rc != 0)
+		die("send: %s", rpc_get_error(rpc));
+}
+
+static bool
+all_idle(void)
+{
+	int i;
+
+	for (i = 0; i < B.nconn; i++) {
+		struct conn *c = &B.conns[i];
+
+		if (c->outstanding > 0 || rpc_queue_length(c->rpc) > 0)
+			return false;
+		if (B.wl == WL_WRITE_UNSTABLE && !c->committed)
+			return false;
+	}
+	return true;
+}
+
+static void
+loop(void)
+{
+	struct pollfd p[MAXCONN];
+	int i;
+
+	for (;;) {
+		if (all_idle())
+			return;
+		if (B.wl == WL_WRITE_UNSTABLE && now() > B.deadline && !B.stop) {
+			fprintf(stderr, "nfsbench: write-unstable: time cap "
+			    "reached, stopping early\n");
+			B.stop = true;
+			for (i = 0; i < B.nconn; i++)
+				maybe_commit(&B.conns[i]);
+		}
+		for (i = 0; i < B.nconn; i++) {
+			p[i].fd = rpc_get_fd(B.conns[i].rpc);
+			p[i].events = (short)rpc_which_events(B.conns[i].rpc);
+			p[i].revents = 0;
+		}
+		if (poll(p, (nfds_t)B.nconn, 100) < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		for (i = 0; i < B.nconn; i++)
+			if (rpc_service(B.conns[i].rpc, p[i].revents) < 0)
+				die("rpc_service: %s",
+				    rpc_get_error(B.conns[i].rpc));
+	}
+}
+
+static double
+proc_cpu(long pid)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long ut, st;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	/* after "pid (comm)": state is field 3; utime, stime are 14, 15 */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+	    &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static int
+bench(int argc, char **argv)
+{
+	const char *server = NULL, *export = NULL, *wname = NULL;
+	long pid = 0;
+	int port = 2049, opt, i, j;
+	double cpu0, cpu1, secs;
+	struct fh tmp;
+	char name[32];
+
+	B.nconn = 1;
+	B.depth = 1;
+	B.secs = 3;
+	B.write_bytes = 1024ULL * MIB;
+	while ((opt = getopt(argc, argv, "s:e:w:c:d:t:P:W:p:")) != -1) {
+		switch (opt) {
+		case 's': server = optarg; break;
+		case 'e': export = optarg; break;
+		case 'w': wname = optarg; break;
+		case 'c': B.nconn = atoi(optarg); break;
+		case 'd': B.depth = atoi(optarg); break;
+		case 't': B.secs = atof(optarg); break;
+		case 'P': pid = atol(optarg); break;
+		case 'W': B.write_bytes = strtoull(optarg, NULL, 10) * MIB; break;
+		case 'p': port = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (server == NULL || export == NULL || wname == NULL)
+		die("%s", "bench: -s SERVER -e EXPORT -w WORKLOAD are required");
+	if (B.nconn < 1 || B.nconn > MAXCONN || B.depth < 1 ||
+	    B.depth > MAXDEPTH || B.secs <= 0)
+		die("%s", "bench: bad -c, -d or -t");
+	for (i = 0; i < (int)(sizeof(wl_names) / sizeof(wl_names[0])); i++)
+		if (strcmp(wname, wl_names[i]) == 0)
+			break;
+	if (i == (int)(sizeof(wl_names) / sizeof(wl_names[0])))
+		die("unknown workload %s", wname);
+	B.wl = (enum wl)i;
+	if ((B.buf = malloc(MIB)) == NULL)
+		die("%s", "out of memory");
+	for (i = 0; i < MIB; i++)	/* not all zeroes, not compressible */
+		B.buf[i] = (char)(i * 2654435761u >> 13);
+
+	sync_mount(server, export, &B.root);
+	for (i = 0; i < B.nconn; i++) {
+		struct conn *c = &B.conns[i];
+
+		c->idx = i;
+		if ((c->rpc = rpc_init_context()) == NULL)
+			die("%s", "rpc_init_context");
+		/* distinct xids per connection, as a real client would */
+		rpc_set_next_xid(c->rpc, (uint32_t)i << 24 | (uint32_t)getpid());
+		sync_connect(c->rpc, server, port, NFS_PROGRAM);
+		for (j = 0; j < B.depth; j++)
+			c->slots[j].c = c;
+	}
+	/* handles, on connection 0 */
+	switch (B.wl) {
+	case WL_GETATTR:
+		sync_lookup(B.conns[0].rpc, &B.root, "getattr", &B.getattr);
+		break;
+	case WL_LOOKUP:
+		sync_lookup(B.conns[0].rpc, &B.root, "lookup", &B.lookupdir);
+		sync_lookup(B.conns[0].rpc, &B.lookupdir, "l000", &tmp);
+		break;
+	case WL_READ: {
+		GETATTR3args a;
+		struct wait w = { 0 };
+
+		sync_lookup(B.conns[0].rpc, &B.root, "readfile", &B.readfile);
+		a.object.data.data_len = B.readfile.len;
+		a.object.data.data_val = B.readfile.data;
+		if (rpc_nfs3_getattr_async(B.conns[0].rpc, getattr_size_cb, &a,
+		    &w) != 0)
+			die("getattr: %s", rpc_get_error(B.conns[0].rpc));
+		run_until(B.conns[0].rpc, &w.done);
+		if (B.read_size < 2 * MIB)
+			die("%s", "readfile is too small");
+		/* each connection starts at its own place */
+		for (i = 0; i < B.nconn; i++)
+			B.conns[i].next_off = (B.read_size / MIB / (uint64_t)B.nconn *
+			    (uint64_t)i) * MIB;
+		break;
+	}
+	case WL_WRITE_UNSTABLE:
+	case WL_WRITE_SYNC:
+		sync_lookup(B.conns[0].rpc, &B.root, "write", &B.writedir);
+		for (i = 0; i < B.nconn; i++) {
+			snprintf(name, sizeof(name), "w%d", i);
+			sync_create_empty(B.conns[0].rpc, &B.writedir, name,
+			    &B.conns[i].wfile);
+			B.conns[i].budget = B.write_bytes / (uint64_t)B.nconn /
+			    MIB * MIB;
+		}
+		break;
+	case WL_CREATE:
+	case WL_REMOVE:
+		sync_lookup(B.conns[0].rpc, &B.root, "create", &B.createdir);
+		break;
+	case WL_READDIRPLUS:
+		sync_lookup(B.conns[0].rpc, &B.root, "rdp", &B.rdp);
+		break;
+	case WL_NULL:
+		break;
+	}
+
+	cpu0 = proc_cpu(pid);
+	B.t0 = B.tlast = now();
+	/* write-unstable is bounded by bytes; the clock is only a cap */
+	B.deadline = B.t0 + (B.wl == WL_WRITE_UNSTABLE ? B.secs * 20 : B.secs);
+	for (i = 0; i < B.nconn; i++)
+		for (j = 0; j < B.depth; j++)
+			issue(&B.conns[i].slots[j]);
+	loop();
+	secs = B.tlast - B.t0;
+	cpu1 = proc_cpu(pid);
+	if (B.wl == WL_READDIRPLUS && B.ops > 0)
+		B.bytes /= B.ops;	/* entries per listing */
+	printf("RESULT workload=%s conns=%d depth=%d ops=%" PRIu64
+	    " secs=%.4f bytes=%" PRIu64 " errors=%" PRIu64 " cpu=%.4f\n",
+	    wl_names[B.wl], B.nconn, B.depth, B.ops, secs, B.bytes, B.errors,
+	    cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1.0);
+	for (i = 0; i < B.nconn; i++)
+		rpc_destroy_context(B.conns[i].rpc);
+	free(B.buf);
+	return B.errors == 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------------ shell */
+struct session {
+	char			 name[32];
+	struct nfs_context	*nfs;
+};
+
+static struct session sessions[16];
+
+static struct session *
+find_session(const char *name, bool create)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sessions) / sizeof(sessions[0]); i++)
+		if (sessions[i].nfs != NULL && strcmp(sessions[i].name, name) == 0)
+			return &sessions[i];
+	if (!create)
+		return NULL;
+	for (i = 0; i < sizeof(sessions) / sizeof(sessions[0]); i++)
+		if (sessions[i].nfs == NULL) {
+			snprintf(sessions[i].name, sizeof(sessions[i].name), "%s",
+			    name);
+			return &sessions[i];
+		}
+	return NULL;
+}
+
+static void
+reply_err(int rc, struct nfs_context *nfs)
+{
+	const char *m = nfs != NULL ? nfs_get_error(nfs) : NULL;
+
+	printf("err %d %s\n", rc < 0 ? -rc : rc, m != NULL ? m : strerror(
+	    rc < 0 ? -rc : rc));
+}
+
+static void
+shell_cmd(char *line)
+{
+	char *save = NULL, *cmd, *name, *a1, *a2;
+	struct session *s;
+	int rc;
+
+	if ((cmd = strtok_r(line, " \t\n", &save)) == NULL) {
+		printf("err 22 empty command\n");
+		return;
+	}
+	name = strtok_r(NULL, " \t\n", &save);
+	a1 = strtok_r(NULL, " \t\n", &save);
+	a2 = strtok_r(NULL, "\n", &save);
+	if (strcmp(cmd, "quit") == 0)
+		exit(0);
+	if (name == NULL) {
+		printf("err 22 no session name\n");
+		return;
+	}
+	if (strcmp(cmd, "mount") == 0) {
+		if (a1 == NULL || a2 == NULL || find_session(name, false) != NULL ||
+		    (s = find_session(name, true)) == NULL) {
+			printf("err 22 usage: mount NAME SERVER EXPORT\n");
+			return;
+		}
+		if ((s->nfs = nfs_init_context()) == NULL) {
+			printf("err 12 nfs_init_context\n");
+			return;
+		}
+		nfs_set_autoreconnect(s->nfs, 0);
+		nfs_set_timeout(s->nfs, 10000);
+		if ((rc = nfs_mount(s->nfs, a1, a2)) != 0) {
+			reply_err(rc, s->nfs);
+			nfs_destroy_context(s->nfs);
+			s->nfs = NULL;
+			return;
+		}
+		printf("ok\n");
+		return;
+	}
+	if ((s = find_session(name, false)) == NULL) {
+		printf("err 2 no session %s\n", name);
+		return;
+	}
+	if (strcmp(cmd, "umount") == 0) {
+		nfs_destroy_context(s->nfs);
+		s->nfs = NULL;
+		printf("ok\n");
+	} else if (strcmp(cmd, "port") == 0) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = rpc_get_fd(nfs_get_rpc_context(s->nfs));
+
+		if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+			printf("err %d getsockname\n", errno);
+			return;
+		}
+		printf("ok %u\n", ss.ss_family == AF_INET6 ?
+		    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+		    ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	} else if (strcmp(cmd, "stat") == 0 && a1 != NULL) {
+		struct nfs_stat_64 st;
+
+		if ((rc = nfs_stat64(s->nfs, a1, &st)) != 0)
+			reply_err(rc, s->nfs);
+		else
+			printf("ok %" PRIu64 " %" PRIo64 "\n",
+			    (uint64_t)st.nfs_size, (uint64_t)st.nfs_mode);
+	} else if (strcmp(cmd, "write") == 0 && a1 != NULL) {
+		struct nfsfh *fh;
+		const char *text = a2 != NULL ? a2 : "";
+
+		if ((rc = nfs_creat(s->nfs, a1, 0644, &fh)) != 0) {
+			reply_err(rc, s->nfs);
+			return;
+		}
+		rc = nfs_write(s->nfs, fh, (uint64_t)strlen(text), text);
+		nfs_close(s->nfs, fh);
+		if (rc < 0)
+			reply_err(rc, s->nfs);
+		else
+			printf("ok %d\n", rc);
+	} else if (strcmp(cmd, "cat") == 0 && a1 != NULL) {
+		struct nfsfh *fh;
+		char buf[256];
+
+		if ((rc = nfs_open(s->nfs, a1, O_RDONLY, &fh)) != 0) {
+			reply_err(rc, s->nfs);
+			return;
+		}
+		rc = nfs_read(s->nfs, fh, sizeof(buf) - 1, buf);
+		nfs_close(s->nfs, fh);
+		if (rc < 0) {
+			reply_err(rc, s->nfs);
+			return;
+		}
+		buf[rc] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		printf("ok %s\n", buf);
+	} else if (strcmp(cmd, "ls") == 0 && a1 != NULL) {
+		struct nfsdir *d;
+		struct nfsdirent *e;
+		int n = 0;
+
+		if ((rc = nfs_opendir(s->nfs, a1, &d)) != 0) {
+			reply_err(rc, s->nfs);
+			return;
+		}
+		while ((e = nfs_readdir(s->nfs, d)) != NULL)
+			if (strcmp(e->name, ".") != 0 && strcmp(e->name, "..") != 0)
+				n++;
+		nfs_closedir(s->nfs, d);
+		printf("ok %d\n", n);
+	} else {
+		printf("err 22 unknown command or missing argument\n");
+	}
+}
+
+static int
+shell(void)
+{
+	char line[4096];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (fgets(line, sizeof(line), stdin) != NULL)
+		shell_cmd(line);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
+		return bench(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "shell") == 0)
+		return shell();
+	fprintf(stderr, "usage: nfsbench bench -s SERVER -e EXPORT -w WORKLOAD "
+	    "[-c CONNS] [-d DEPTH] [-t SECS] [-P PID] [-W WRITE_MIB] [-p PORT]\n"
+	    "       nfsbench shell\n");
+	return 2;
+}
