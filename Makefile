@@ -167,6 +167,10 @@ check:
 check-one: all $(UNITS)
 	tests/run-tests --build $(B) unit integration
 
+# nfs-suite against NFS-Ganesha and fio (tests/bench/run); root, not in check.
+bench: $(PROGS) $(B)/tests/clients/nfsbench
+	tests/bench/run --build $(B)
+
 # The kernel-client tier: a Debian guest in QEMU runs Linux's NFS client
 # against the suite (tests/linux-client/README). Root; builds the guest once.
 kernel-check: all

@@ -3,7 +3,7 @@
  * line-driven client that keeps its connection (for tests).
  *
  *   nfsbench bench -s SERVER -e EXPORT -w WORKLOAD [-c CONNS] [-d DEPTH]
- *	    [-t SECS] [-P SERVER_PID] [-W WRITE_MIB] [-p PORT]
+ *	    [-t SECS] [-P SERVER_PID] [-W WRITE_MIB] [-p PORT] [-T TAG]
  *	one timed run of WORKLOAD over CONNS TCP connections with DEPTH
  *	requests outstanding on each (pipelined: the next call goes out from
  *	the callback of the last). Prints one line:
@@ -14,7 +14,8 @@
  *	  lookup/l000..l099	names to LOOKUP
  *	  readfile		READ 1 MiB at a time, round robin
  *	  rdp/			10,000 entries (READDIRPLUS, whole listings)
- *	  create/		CREATE c<conn>-<n>; REMOVE takes the same names
+ *	  create/		CREATE c<TAG>-<conn>-<n>; REMOVE takes the same
+ *				names, in order, until one is missing
  *	  write/		WRITE files w<conn>, truncated first
  *	Workloads: null getattr lookup read write-unstable (WRITE_MIB in all,
  *	UNSTABLE, then COMMIT of each file: time includes the COMMITs)
@@ -107,6 +108,7 @@ static struct {
 	uint64_t	 ops, bytes, errors;
 	bool		 stop;
 	char		*buf;		/* WRITE payload */
+	const char	*tag;		/* CREATE/REMOVE: names of this run */
 } B;
 
 static double
@@ -629,8 +631,8 @@ issue(struct slot *s)
 	}
 	case WL_CREATE:
 	case WL_REMOVE: {
-		snprintf(s->name, sizeof(s->name), "c%d-%" PRIu64, c->idx,
-		    c->next_seq++);
+		snprintf(s->name, sizeof(s->name), "c%s-%d-%" PRIu64, B.tag,
+		    c->idx, c->next_seq++);
 		if (B.wl == WL_CREATE) {
 			CREATE3args a;
 
@@ -753,7 +755,8 @@ bench(int argc, char **argv)
 	B.depth = 1;
 	B.secs = 3;
 	B.write_bytes = 1024ULL * MIB;
-	while ((opt = getopt(argc, argv, "s:e:w:c:d:t:P:W:p:")) != -1) {
+	B.tag = "";
+	while ((opt = getopt(argc, argv, "s:e:w:c:d:t:P:W:p:T:")) != -1) {
 		switch (opt) {
 		case 's': server = optarg; break;
 		case 'e': export = optarg; break;
@@ -764,6 +767,7 @@ bench(int argc, char **argv)
 		case 'P': pid = atol(optarg); break;
 		case 'W': B.write_bytes = strtoull(optarg, NULL, 10) * MIB; break;
 		case 'p': port = atoi(optarg); break;
+		case 'T': B.tag = optarg; break;
 		default: return 2;
 		}
 	}
@@ -1043,6 +1047,7 @@ main(int argc, char **argv)
 		return shell();
 	fprintf(stderr, "usage: nfsbench bench -s SERVER -e EXPORT -w WORKLOAD "
 	    "[-c CONNS] [-d DEPTH] [-t SECS] [-P PID] [-W WRITE_MIB] [-p PORT]\n"
+	    "       [-T TAG]\n"
 	    "       nfsbench shell\n");
 	return 2;
 }
