@@ -25,7 +25,6 @@
 # A guest script sources /share/guest-lib.sh (step, must, fail, ...).
 
 _lc_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LC_DIR=$_lc_dir
 
 if [ -z "${_NFS_TEST_IN_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
@@ -137,6 +136,7 @@ guest_wait() {
 		return 0
 	fi
 	guest_report "$n" "$rc"
+	# shellcheck disable=SC2016  # the quotes are text
 	fail "guest$n: $(guest_why "$rc")${_LC_STEP:+ in step '$_LC_STEP'}"
 }
 
@@ -159,6 +159,7 @@ _LC_STEP=
 guest_report() {
 	local n=$1 r=$T/guest$1
 	_LC_STEP=$(cat "$r/step" 2>/dev/null)
+	# shellcheck disable=SC2016  # the quotes are text
 	echo "==== guest$n ($(guest_addr "$n")) failed: $(guest_why "$2")" \
 	    "${_LC_STEP:+in step '$_LC_STEP'}"
 	echo "---- run-guest"
@@ -168,7 +169,8 @@ guest_report() {
 	# guest's init said there.
 	_lc_tail "$r/console.log" 15 "guest$n console (without the script's output)" \
 	    '^guest-init:|^\[ *[0-9]+\.[0-9]+\]'
-	_lc_tail "$r/dmesg.log" 25 "guest$n dmesg"
+	_lc_tail "$r/ps.log" 40 "guest$n processes before the timeout"
+	_lc_tail "$r/dmesg.log" 40 "guest$n dmesg"
 	_lc_tail "$r/qemu.log" 10 "qemu"
 	echo "---- guest$n logs kept in $_LC_KEPT"
 }
