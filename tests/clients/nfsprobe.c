@@ -2502,6 +2502,24 @@ g_norootsquash(void)
 	as_default();
 }
 
+/* AUTH_NONE is anonymous: anonuid/anongid */
+static void
+g_authnone(void)
+{
+	nfs_fh3 f;
+	fattr3 a = { 0 };
+
+	rpc_set_auth(nfs.rpc, libnfs_authnone_create());
+	if (!mkfile(&wd, "anon", 0644, &f)) {
+		check(false, "create", "CREATE with AUTH_NONE: %s", lasterr);
+		return;
+	}
+	check(attrs(&f, &a) && a.uid == anon_uid && a.gid == anon_gid,
+	    "create-anonymous", "CREATE with AUTH_NONE gave owner %u:%u, "
+	    "expected %u:%u", a.uid, a.gid, anon_uid, anon_gid);
+	as_default();
+}
+
 static void
 g_allsquash(void)
 {
@@ -2515,7 +2533,7 @@ g_allsquash(void)
 static void
 g_nfsdenied(void)
 {
-	nfs_fh3 *r = saved_fh("root");
+	nfs_fh3 *r = saved_fh("root") != NULL ? saved_fh("root") : &root;
 	GETATTR3res *g;
 	LOOKUP3res *l;
 	READDIR3res *rd;
@@ -2546,7 +2564,7 @@ g_nfsdenied(void)
 static void
 g_nfsallowed(void)
 {
-	nfs_fh3 *r = saved_fh("root");
+	nfs_fh3 *r = saved_fh("root") != NULL ? saved_fh("root") : &root;
 	GETATTR3res *g;
 	READDIR3res *rd;
 
@@ -2562,6 +2580,17 @@ g_nfsallowed(void)
 }
 
 /* ---------------------------------------------------------------- restart */
+static void
+verf_print(const char *v)
+{
+	int i;
+
+	printf("verf ");
+	for (i = 0; i < NFS3_WRITEVERFSIZE; i++)
+		printf("%02x", (unsigned char)v[i]);
+	printf("\n");
+}
+
 static const char rs_data[] = "survives a restart\n";
 
 static void
@@ -2577,6 +2606,8 @@ g_save(void)
 	}
 	w = write3(&f, 0, rs_data, sizeof(rs_data) - 1, FILE_SYNC);
 	check(ST(w) == NFS3_OK, "write", "WRITE: %s", st3(ST(w)));
+	if (ST(w) == NFS3_OK)
+		verf_print(w->WRITE3res_u.resok.verf);
 	fh_print("root", &root);
 	fh_print("file", &f);
 	fh_print("dir", &d);
@@ -2599,7 +2630,7 @@ g_restarted(void)
 		return;
 	}
 	r = read3(f, 0, 4096);
-	check(ST(r) == NFS3_OK && r->READ3res_u.resok.count == sizeof(rs_data) - 1 &&
+	check(ST(r) == NFS3_OK && r->READ3res_u.resok.count >= sizeof(rs_data) - 1 &&
 	    memcmp(r->READ3res_u.resok.data.data_val, rs_data,
 	    sizeof(rs_data) - 1) == 0, "read-file", "READ with the saved file "
 	    "handle: %s", r ? st3(ST(r)) : lasterr);
@@ -2616,6 +2647,8 @@ g_restarted(void)
 	w = write3(f, sizeof(rs_data) - 1, "more", 4, FILE_SYNC);
 	check(ST(w) == NFS3_OK, "write-file", "WRITE: %s",
 	    w ? st3(ST(w)) : lasterr);
+	if (ST(w) == NFS3_OK)
+		verf_print(w->WRITE3res_u.resok.verf);
 	check(ST(getattr3(in)) == NFS3_OK, "getattr-inner", "GETATTR: %s",
 	    lasterr);
 	{
@@ -2644,6 +2677,7 @@ static const struct {
 	{ "rootsquash", g_rootsquash, true },
 	{ "norootsquash", g_norootsquash, true },
 	{ "allsquash", g_allsquash, true },
+	{ "authnone", g_authnone, true },
 	{ "nfsdenied", g_nfsdenied, false },
 	{ "nfsallowed", g_nfsallowed, false },
 	{ "save", g_save, true },

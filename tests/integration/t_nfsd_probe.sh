@@ -6,7 +6,7 @@
 # NFSv2 procedures, and setuid clearing; over TCP, then again over UDP.
 # The export is a directory on ext4 (no_root_squash); a second export gives
 # the foreign handles.
-# timeout: 240
+# timeout: 120
 . "$(dirname "$0")/lib.sh"
 need_rpcbind
 PROBE=$BUILD/tests/clients/nfsprobe
@@ -23,12 +23,14 @@ EOC
 start_nfs() {
 	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d"
+	must_exit_0 mountd
 	start_nfsd
 	wait_rpc 100005 3
 }
 start_nfsd() {
 	start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d" "$@"
+	must_exit_0 nfsd
 	wait_rpc 100003 3 tcp
 	wait_rpc 100003 3 udp
 }

@@ -1,0 +1,80 @@
+#!/bin/bash
+# t_nfsd_restart: handles survive rpc.nfsd being killed with SIGKILL and
+# restarted: a file handle reads the data written before, a directory
+# handle is looked up, listed and created in, over TCP and UDP, without a
+# new MNT (-N: only the saved handles); the write verifier changes across
+# the restart (clients resend unstable writes).
+# timeout: 120
+. "$(dirname "$0")/lib.sh"
+need_rpcbind
+PROBE=$BUILD/tests/clients/nfsprobe
+[ -x "$PROBE" ] || fail "$PROBE not built"
+[ -x "$BUILD/nfsd/rpc.nfsd" ] || fail "rpc.nfsd not built"
+
+# ---- shared set-up of the t_nfsd_* tests: exports on ext4 (not $T: tmpfs)
+E=$(mktemp -d "/var/tmp/nfs-suite-$TEST_NAME.XXXXXX") || fail "mktemp"
+trap 'rc=$?; rm -rf "$E"; (exit $rc); _on_exit' EXIT
+cat >"$T/nfs.conf" <<EOC
+[global]
+state-dir = /var/lib/nfs-suite
+EOC
+start_nfs() {
+	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \
+	    -e "$T/exports" -E "$T/exports.d"
+	must_exit_0 mountd
+	start_nfsd
+	wait_rpc 100005 3
+}
+start_nfsd() {
+	start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
+	    -e "$T/exports" -E "$T/exports.d" "$@"
+	must_exit_0 nfsd
+	wait_rpc 100003 3 tcp
+	wait_rpc 100003 3 udp
+}
+# probe NAME ARGS...: run nfsprobe, show its output, fail on a failed check
+probe() {
+	local name=$1 rc=0
+	shift
+	echo "+ nfsprobe $*"
+	"$PROBE" "$@" >"$T/probe-$name.out" 2>&1 || rc=$?
+	cat "$T/probe-$name.out"
+	[ $rc -eq 0 ] || fail "nfsprobe $name: $(grep -c '^not ok' "$T/probe-$name.out") checks failed (exit $rc)"
+	ok "nfsprobe $name: $(grep -c '^ok' "$T/probe-$name.out") checks"
+}
+# ----
+
+mkdir -p "$E/r" "$T/exports.d"
+chmod 0777 "$E/r"
+cat >"$T/exports" <<EOF2
+$E/r	127.0.0.1(rw,no_root_squash)
+EOF2
+start_rpcbind
+start_nfs
+
+probe save 127.0.0.1 "$E/r" save
+hargs=()
+for n in root file dir inner; do
+	h=$(awk -v n="$n" '$1 == "fh" && $2 == n { print $3 }' "$T/probe-save.out")
+	[ -n "$h" ] || fail "no $n handle saved"
+	hargs+=(-H "$n=$h")
+done
+verf1=$(awk '$1 == "verf" { print $2 }' "$T/probe-save.out")
+
+stop_daemon nfsd KILL
+start_nfsd
+probe after -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
+probe after-udp -U -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
+verf2=$(awk '$1 == "verf" { print $2 }' "$T/probe-after.out")
+[ -n "$verf1" ] && [ -n "$verf2" ] || fail "no write verifiers printed"
+[ "$verf1" != "$verf2" ] || fail "write verifier $verf1 unchanged across a restart"
+ok "write verifier changed across the restart: $verf1 -> $verf2"
+
+# and once more, with the daemon stopped cleanly
+stop_daemon nfsd TERM
+start_nfsd
+probe after2 -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
+d=$(ls -d "$E"/r/probe.*.save)
+assert_eq "$(cat "$d/file")" "survives a restart
+more" "file content after the restarts"
+check_daemons
