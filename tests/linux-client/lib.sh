@@ -21,6 +21,10 @@
 #   start_lc_rpcbind      our rpcbind, answering on $SERVER_ADDR
 #   start_lc_mountd [EXPORTS_LINE...]   our rpc.mountd on $T/exports,
 #                         answering on $SERVER_ADDR
+#   start_lc_nfsd [ARGS...]  our rpc.nfsd on the same exports and state as
+#                         start_lc_mountd (call that first); restart it with
+#                         stop_lc_nfsd [SIGNAL] + start_lc_nfsd
+#   start_lc_server EXPORTS_LINE...  rpcbind, mountd and nfsd in one go
 #   lc_timings            print the timings collected so far
 # A guest script sources /share/guest-lib.sh (step, must, fail, ...).
 
@@ -48,6 +52,8 @@ GUEST_CACHE=${GUEST_CACHE:-/var/cache/nfs-suite-guest}
 export GUEST_CACHE
 RUN_GUEST=$_lc_dir/run-guest
 MOUNTD=$BUILD/mountd/rpc.mountd
+NFSD=$BUILD/nfsd/rpc.nfsd
+EXPORTFS=$BUILD/mountd/exportfs
 
 # guest_addr N
 guest_addr() {
@@ -89,6 +95,28 @@ start_lc_mountd() {
 	    -E "$T/exports.d" -S "$T/mountd-state"
 	wait_rpc 100005 3 tcp "$SERVER_ADDR"
 	wait_rpc 100005 3 udp "$SERVER_ADDR"
+}
+
+# start_lc_nfsd [ARGS...]: rpc.nfsd on the exports and state directory of
+# start_lc_mountd (the two share the handle key); waits for NFS v3.
+start_lc_nfsd() {
+	[ -x "$NFSD" ] || fail "$NFSD not built"
+	start_daemon nfsd "$NFSD" -F -f /dev/null -e "$T/exports" \
+	    -E "$T/exports.d" -S "$T/mountd-state" "$@"
+	wait_rpc 100003 3 tcp "$SERVER_ADDR"
+}
+
+# stop_lc_nfsd [SIGNAL]: stop rpc.nfsd (TERM by default, KILL for a crash)
+# and wait until it is gone.
+stop_lc_nfsd() {
+	stop_daemon nfsd "${1:-TERM}"
+}
+
+# start_lc_server EXPORTS_LINE...: rpcbind, rpc.mountd and rpc.nfsd.
+start_lc_server() {
+	start_lc_rpcbind
+	start_lc_mountd "$@"
+	start_lc_nfsd
 }
 
 # ---------------------------------------------------------------- guests
