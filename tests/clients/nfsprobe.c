@@ -1961,6 +1961,46 @@ g_forged(void)
 	check(refused(ST(l)), "ones-lookup", "LOOKUP in 64 0xff bytes: %s",
 	    l ? st3(ST(l)) : lasterr);
 	free(x.data.data_val);
+	/* a forged handle in every kind of call: nothing happens */
+	{
+		nfs_fh3 fd = fh_dup(&wd), ff = fh_dup(&f);
+		int st;
+		char nm[64];
+
+		fd.data.data_val[fd.data.data_len - 1] ^= 0x80;
+		ff.data.data_val[ff.data.data_len - 1] ^= 0x80;
+#define FORGED(name, expr) do {						\
+	st = ST(expr);							\
+	snprintf(nm, sizeof(nm), "forged-%s", name);			\
+	check(refused(st), nm, "%s with a forged handle: %s", name,	\
+	    st3(st));							\
+} while (0)
+		FORGED("LOOKUP", lookup3(&fd, "f"));
+		FORGED("CREATE", create3(&fd, "forged", UNCHECKED, 0644, NULL));
+		FORGED("MKDIR", mkdir3(&fd, "forged", 0755));
+		FORGED("REMOVE", remove3(&fd, "f"));
+		FORGED("RENAME-from", rename3(&fd, "f", &wd, "g"));
+		FORGED("RENAME-to", rename3(&wd, "f", &fd, "g"));
+		FORGED("LINK-file", link3(&ff, &wd, "l"));
+		FORGED("LINK-dir", link3(&f, &fd, "l"));
+		FORGED("READDIR", readdir3(&fd, 0, NULL, 4096));
+		FORGED("READDIRPLUS", readdirplus3(&fd, 0, NULL, 4096, 8192));
+		FORGED("READ", read3(&ff, 0, 100));
+		FORGED("WRITE", write3(&ff, 0, "forged", 6, FILE_SYNC));
+		FORGED("SETATTR", setattr3(&ff, sa_mode(0777), NULL));
+		FORGED("ACCESS", access3(&ff, ACCESS3_READ));
+		FORGED("COMMIT", commit3(&ff, 0, 0));
+		FORGED("READLINK", readlink3(&ff));
+		FORGED("FSINFO", fsinfo3(&fd));
+#undef FORGED
+		check(ST(lookup3(&wd, "f")) == NFS3_OK &&
+		    ST(lookup3(&wd, "forged")) == NFS3ERR_NOENT &&
+		    ST(lookup3(&wd, "g")) == NFS3ERR_NOENT && attrs(&f, &la) &&
+		    la.size == 0 && (la.mode & 0777) == 0644, "forged-no-effect",
+		    "a call with a forged handle changed something");
+		free(fd.data.data_val);
+		free(ff.data.data_val);
+	}
 	/* a handle of this export with the second export's id region */
 	if (export2 != NULL) {
 		if (!do_mnt(export2, &r2)) {
@@ -2545,6 +2585,8 @@ g_nfsdenied(void)
 		return;
 	}
 	g = getattr3(r);
+	printf("# note: denied GETATTR answered %s\n", g != NULL ?
+	    st3(ST(g)) : lasterr);
 	check(g == NULL || ST(g) == NFS3ERR_ACCES || ST(g) == NFS3ERR_PERM ||
 	    ST(g) == NFS3ERR_STALE, "getattr", "GETATTR: %s", st3(ST(g)));
 	l = lookup3(r, "ro_file");
