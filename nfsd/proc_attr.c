@@ -58,6 +58,42 @@ set_size(struct req *rq, const struct vnode *vn, off_t size)
 	return rc;
 }
 
+/* Are all the times p sets "now" (SET_TO_SERVER_TIME)? */
+static bool
+server_times_only(const struct sattr_plan *p)
+{
+	return (!(p->what & SA_ATIME) || p->times[0].tv_nsec == UTIME_NOW) &&
+	    (!(p->what & SA_MTIME) || p->times[1].tv_nsec == UTIME_NOW);
+}
+
+/*
+ * Times: explicit values only for the owner; "now" for the owner or a
+ * caller who may write the object, as knfsd allows (NFSD_MAY_WRITE for
+ * times without ATTR_*TIME_SET). The kernel itself gives a writer "now"
+ * only for both times at once: for one time alone ("touch -m"), once
+ * faccessat() as the caller has granted write permission, the call is
+ * made with root's filesystem privileges on the object's descriptor (no
+ * path is resolved).
+ */
+static int
+set_times(struct req *rq, const struct vnode *vn, const struct sattr_plan *p)
+{
+	const int fl = AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW;
+	int rc = 0;
+
+	if (utimensat(vn->fd, "", p->times, fl) == 0)
+		return 0;
+	rc = -errno;
+	if (rc != -EPERM || !server_times_only(p) || vfs_is_owner(rq, &vn->st))
+		return rc;
+	if ((rc = vfs_access(rq, vn, W_OK, false)) != 0)
+		return rc;	/* ACCES, as knfsd and as for both times */
+	vfs_as_root(rq);
+	rc = utimensat(vn->fd, "", p->times, fl) == 0 ? 0 : -errno;
+	vfs_as_caller(rq);
+	return rc;
+}
+
 int
 sattr_apply(struct req *rq, const struct vnode *vn, const struct sattr_plan *p)
 {
@@ -82,12 +118,8 @@ sattr_apply(struct req *rq, const struct vnode *vn, const struct sattr_plan *p)
 		if (chmod(path, p->mode) != 0)
 			return -errno;
 	}
-	/* UTIME_NOW: owner or writer; explicit times: owner (the kernel's
-	 * utimensat rules are knfsd's) */
-	if ((p->what & (SA_ATIME | SA_MTIME)) &&
-	    utimensat(vn->fd, "", p->times,
-	    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
-		return -errno;
+	if (p->what & (SA_ATIME | SA_MTIME))
+		return set_times(rq, vn, p);
 	return 0;
 }
 
