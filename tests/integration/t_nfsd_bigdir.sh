@@ -14,7 +14,14 @@ command -v nfs-ls >/dev/null || fail "nfs-ls not installed (libnfs-utils)"
 [ -x "$BUILD/mountd/rpc.mountd" ] || fail "$BUILD/mountd/rpc.mountd not built"
 
 D=$(mktemp -d "/var/tmp/nfs-suite-$TEST_NAME.XXXXXX") || fail "mktemp on /var/tmp"
-trap 'rc=$?; [ "$BASHPID" != "$_MAIN_PID" ] || rm -rf "$D"; (exit $rc); _on_exit' EXIT
+churn_pid=
+stop_churn() {
+	[ -n "$churn_pid" ] || return 0
+	kill "$churn_pid" 2>/dev/null
+	wait "$churn_pid" 2>/dev/null
+	churn_pid=
+}
+trap 'rc=$?; [ "$BASHPID" != "$_MAIN_PID" ] || { stop_churn; rm -rf "$D"; }; (exit $rc); _on_exit' EXIT
 EXP=$D/export
 mkdir -p "$EXP/big" || fail "mkdir"
 
@@ -79,19 +86,22 @@ ok "nfs-ls of $N entries: count, names and uniqueness right (${dt} s)"
 # The writer adds new-* files and removes its own older ones, never touching
 # the original entries, until told to stop; it counts what it did.
 rm -f "$T/stop" "$T/churn"
-(
-	cd "$EXP/big" || exit 1
-	i=0
-	while [ ! -e "$T/stop" ]; do
-		i=$((i + 1))
-		: >"new-$i-$RANDOM"
-		[ $((i % 3)) -ne 0 ] || rm -f new-$((i - 2))-*
-	done
-	echo "$i" >"$T/churn"
-) &
+python3 - "$EXP/big" "$T/stop" "$T/churn" <<'PY' &
+import os, sys
+d, stop, out = sys.argv[1:4]
+i = 0
+open(stop + ".started", "w").close()
+while not os.path.exists(stop):
+    i += 1
+    open(os.path.join(d, "new-%d" % i), "w").close()
+    if i % 3 == 0:		# keep two of every three
+        os.unlink(os.path.join(d, "new-%d" % (i - 2)))
+with open(out, "w") as f:
+    f.write("%d\n" % i)
+PY
 churn_pid=$!
 _PIDS+=("$churn_pid")
-wait_until 10 sh -c "ls '$EXP/big' | grep -q '^new-'" || fail "the writer did not start"
+wait_until 10 test -e "$T/stop.started" || fail "the writer did not start"
 
 for round in 1 2 3; do
 	before=$(cat /proc/loadavg)
@@ -110,7 +120,8 @@ for round in 1 2 3; do
 done
 : >"$T/stop"
 wait "$churn_pid" || fail "the writer failed"
+churn_pid=
 churn=$(cat "$T/churn")
-[ "$churn" -gt 100 ] || fail "the writer made only $churn files during the listings"
+[ "$churn" -gt 1000 ] || fail "the writer made only $churn files during the listings"
 ok "the directory changed under the listings: $churn files added by the writer"
 check_daemons
