@@ -716,3 +716,21 @@ conf_print(FILE *fp, const char *section, const struct conf_key *keys,
 		fputc('\n', fp);
 	}
 }
+
+char **
+conf_list_split(const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0, n = 0, slots = len / 2 + 2;
+	char **v, *copy, *tok, *save = NULL;
+
+	/* the vector, then the copy of the text its pointers point into */
+	if ((v = malloc(slots * sizeof(*v) + len + 1)) == NULL)
+		return NULL;
+	copy = (char *)(v + slots);
+	memcpy(copy, s != NULL ? s : "", len + 1);
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save))
+		v[n++] = tok;
+	v[n] = NULL;
+	return v;
+}

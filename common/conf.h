@@ -79,6 +79,11 @@ int	conf_where(const struct conf_file *cf, const char *section,
 	    const char *key, unsigned *line, unsigned *col);
 /* Free the strings conf_apply() stored in vals. */
 void	conf_free_values(const struct conf_key *keys, void *vals);
+/* Split a CONF_LIST value at commas and blanks into a NULL-terminated
+ * vector (one allocation: free it with free()); an empty list gives a
+ * vector holding only NULL. NULL on allocation failure. */
+char	**conf_list_split(const char *s);
+
 /* Print the effective values as an INI section (for -T). */
 void	conf_print(FILE *fp, const char *section, const struct conf_key *keys,
 	    const void *vals);

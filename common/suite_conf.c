@@ -109,3 +109,20 @@ suite_conf_ack_path(const struct suite_conf *sc, const char *prog, char *buf,
 		return -ENAMETOOLONG;
 	return 0;
 }
+
+int
+suite_conf_opt(struct suite_overrides *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'S':
+		o->state_dir = arg;
+		return 0;
+	case 'e':
+		o->exports_file = arg;
+		return 0;
+	case 'E':
+		o->exports_dir = arg;
+		return 0;
+	}
+	return -ENOENT;
+}

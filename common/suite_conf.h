@@ -37,6 +37,16 @@ struct suite_overrides {
 	const char	*exports_dir;
 };
 
+/* The flags for the overrides, for daemon_parse_args()'s extra options,
+ * and their usage lines. */
+#define SUITE_CONF_OPTS		"S:e:E:"
+#define SUITE_CONF_USAGE \
+	"  -S dir\tstate directory ([global] state-dir)\n" \
+	"  -e file\texports file ([exports] file)\n" \
+	"  -E dir\texports directory ([exports] dir)\n"
+/* Take one of those flags: 0, or -ENOENT if opt is not one of them. */
+int	suite_conf_opt(struct suite_overrides *o, int opt, const char *arg);
+
 /* Fill sc from cf (may be NULL) and o (may be NULL). Returns 0, or -EINVAL
  * with err positioned (the section is in err->msg), or -ENAMETOOLONG. */
 int	suite_conf_apply(const struct conf_file *cf,

@@ -2,6 +2,7 @@
  * util.c: small string helpers and the parse error formatter.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,4 +38,18 @@ parse_err_set(struct parse_err *err, unsigned line, unsigned col,
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+int
+parse_port(const char *s, long min, long *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > 65535)
+		return -EINVAL;
+	*port = v;
+	return 0;
 }

@@ -69,28 +69,12 @@ static int
 extra_opt(int opt, const char *arg, void *p)
 {
 	struct opts *o = p;
-	char *end;
 
-	switch (opt) {
-	case 'p':
-		errno = 0;
-		o->port = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || errno != 0 ||
-		    o->port < 0 || o->port > 65535)
-			return -EINVAL;
+	if (suite_conf_opt(&o->s, opt, arg) == 0)
 		return 0;
-	case 'e':
-		o->s.exports_file = arg;
-		return 0;
-	case 'E':
-		o->s.exports_dir = arg;
-		return 0;
-	case 'S':
-		o->s.state_dir = arg;
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	if (opt == 'p')
+		return parse_port(arg, 0, &o->port);
+	return -EINVAL;
 }
 
 static int
@@ -182,32 +166,6 @@ on_signal(struct rpc_srv *srv, int sig, void *arg)
 	}
 }
 
-/* Split a list value into a NULL-terminated, malloc'd vector. */
-static char **
-split_list(const char *s)
-{
-	char **v, *copy, *tok, *save;
-	size_t n = 0;
-
-	if ((copy = strdup(s != NULL ? s : "")) == NULL)
-		return NULL;
-	if ((v = calloc(strlen(copy) / 2 + 2, sizeof(*v))) != NULL)
-		for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
-		    tok = strtok_r(NULL, ", \t", &save))
-			if ((v[n++] = strdup(tok)) == NULL)
-				break;
-	free(copy);
-	return v;
-}
-
-static void
-free_list(char **v)
-{
-	for (char **p = v; p != NULL && *p != NULL; p++)
-		free(*p);
-	free(v);
-}
-
 /* -t: check the config and the exports, print problems, exit status. */
 static int
 check_exports(struct mountd_main *m)
@@ -245,11 +203,9 @@ main(int argc, char **argv)
 	unsigned skipped;
 	int rc, oi, pidfd, sigfd;
 
-	rc = daemon_parse_args(argc, argv, "mountd", "p:e:E:S:",
-	    "  -p port\tport to listen on (config key port, 20048)\n"
-	    "  -e file\texports file (config [exports] file)\n"
-	    "  -E dir\texports directory (config [exports] dir)\n"
-	    "  -S dir\tstate directory (config [global] state-dir)\n",
+	rc = daemon_parse_args(argc, argv, "mountd", SUITE_CONF_OPTS "p:",
+	    SUITE_CONF_USAGE
+	    "  -p port\tport to listen on ([mountd] port, 20048)\n",
 	    extra_opt, &o, &da, &oi);
 	if (rc == 1)
 		return 0;
@@ -306,7 +262,7 @@ main(int argc, char **argv)
 	prog.ctx = &m.md;
 	if ((rc = rpc_srv_add_program(m.srv, &prog)) != 0)
 		fatalx("add program: %s", strerror(-rc));
-	if ((bind = split_list(m.mc.bind)) == NULL)
+	if ((bind = conf_list_split(m.mc.bind)) == NULL)
 		fatalx("out of memory");
 	if ((rc = rpc_srv_listen_std(m.srv, (int)m.mc.port,
 	    bind[0] != NULL ? (const char *const *)bind : NULL)) != 0)
@@ -346,7 +302,7 @@ main(int argc, char **argv)
 	exp_holder_destroy(&m.md.exports);
 	rmtab_free(m.md.rmtab);
 	fh_key_clear(&m.md.key);
-	free_list(bind);
+	free(bind);
 	conf_free_values(mountd_keys, &m.mc);
 	suite_conf_free(&m.sc);
 	conf_file_free(da.cf);

@@ -79,23 +79,11 @@ static int
 extra_opt(int opt, const char *arg, void *p)
 {
 	struct overrides *o = p;
-	char *end;
 
-	switch (opt) {
-	case 'S':
-		o->s.state_dir = arg;
+	if (suite_conf_opt(&o->s, opt, arg) == 0)
 		return 0;
-	case 'e':
-		o->s.exports_file = arg;
-		return 0;
-	case 'E':
-		o->s.exports_dir = arg;
-		return 0;
-	case 'p':
-		o->port = strtol(arg, &end, 10);
-		return (*end == '\0' && o->port > 0 && o->port < 65536) ? 0 :
-		    -EINVAL;
-	}
+	if (opt == 'p')
+		return parse_port(arg, 1, &o->port);
 	return -EINVAL;
 }
 
@@ -151,26 +139,6 @@ on_signal(struct rpc_srv *srv, int sig, void *arg)
 	}
 }
 
-static char **
-split_list(const char *s)
-{
-	char **v, *copy, *tok, *save = NULL;
-	size_t n = 0;
-
-	if ((copy = strdup(s != NULL ? s : "")) == NULL)
-		return NULL;
-	if ((v = calloc(strlen(copy) / 2 + 2, sizeof(*v))) != NULL)
-		for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
-		    tok = strtok_r(NULL, ", \t", &save))
-			v[n++] = tok;
-	if (n == 0) {
-		free(v);
-		free(copy);
-		return NULL;
-	}
-	return v;	/* v[0] is the start of copy */
-}
-
 int
 main(int argc, char **argv)
 {
@@ -184,11 +152,9 @@ main(int argc, char **argv)
 	int rc, oi, sigfd, pidfd;
 	unsigned long long caps;
 
-	rc = daemon_parse_args(argc, argv, "nfsd", "S:e:E:p:",
-	    "  -S dir\tstate directory ([global] state-dir)\n"
-	    "  -e file\texports file ([exports] file)\n"
-	    "  -E dir\texports directory ([exports] dir)\n"
-	    "  -p port\tport ([nfsd] port, 2049)\n", extra_opt, &o, &da, &oi);
+	rc = daemon_parse_args(argc, argv, "nfsd", SUITE_CONF_OPTS "p:",
+	    SUITE_CONF_USAGE "  -p port\tport ([nfsd] port, 2049)\n",
+	    extra_opt, &o, &da, &oi);
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {
@@ -282,9 +248,10 @@ main(int argc, char **argv)
 	rpc_srv_add_program(srv, nfsd_program(&nfsd));
 	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
 		fatalx("out of memory");
-	binds = split_list(conf.bind);
+	if ((binds = conf_list_split(conf.bind)) == NULL)
+		fatalx("out of memory");
 	if ((rc = rpc_srv_listen_std(srv, (int)conf.port,
-	    (const char *const *)binds)) != 0)
+	    binds[0] != NULL ? (const char *const *)binds : NULL)) != 0)
 		fatalx("cannot listen on port %ld: %s", conf.port, strerror(-rc));
 	if (rpc_srv_register(srv) != 0)
 		log_warnx("registration with rpcbind failed; is rpcbind running?");
@@ -315,10 +282,7 @@ main(int argc, char **argv)
 	ofcache_free(nfsd.ofc);
 	gidcache_free(nfsd.gids);
 	exp_holder_destroy(&nfsd.exports);
-	if (binds != NULL) {
-		free(binds[0]);
-		free(binds);
-	}
+	free(binds);
 	conf_free_values(nfsd_keys, &conf);
 	suite_conf_free(&sconf);
 	conf_file_free(da.cf);

@@ -96,16 +96,10 @@ static int
 extra_opt(int opt, const char *arg, void *p)
 {
 	struct opts *o = p;
-	char *end;
 
 	switch (opt) {
 	case 'p':
-		errno = 0;
-		o->port = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || errno != 0 ||
-		    o->port < 1 || o->port > 65535)
-			return -EINVAL;
-		return 0;
+		return parse_port(arg, 1, &o->port);
 	case 'w':
 		o->warm = 1;
 		return 0;
@@ -115,36 +109,6 @@ extra_opt(int opt, const char *arg, void *p)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* Split a list value into a NULL-terminated, malloc'd vector. */
-static char **
-split_list(const char *s)
-{
-	char **v = NULL, *copy, *tok, *save;
-	size_t n = 0;
-
-	if ((copy = strdup(s != NULL ? s : "")) == NULL)
-		return NULL;
-	if ((v = calloc(strlen(copy) / 2 + 2, sizeof(*v))) == NULL)
-		goto out;
-	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", \t", &save))
-		if ((v[n++] = strdup(tok)) == NULL)
-			break;
-out:
-	free(copy);
-	return v;
-}
-
-static void
-free_list(char **v)
-{
-	if (v == NULL)
-		return;
-	for (char **p = v; *p != NULL; p++)
-		free(*p);
-	free(v);
 }
 
 /* remote-calls-deny: numbers or names from /etc/rpc. 0 or -EINVAL. */
@@ -158,7 +122,7 @@ parse_deny(const char *list, struct rpcbd_policy *pol, char *msg,
 	int rc = 0;
 
 	pol->ndeny = 0;
-	if ((v = split_list(list)) == NULL)
+	if ((v = conf_list_split(list)) == NULL)
 		return -ENOMEM;
 	for (i = 0; v[i] != NULL; i++) {
 		if (isdigit((unsigned char)v[i][0])) {
@@ -189,7 +153,7 @@ parse_deny(const char *list, struct rpcbd_policy *pol, char *msg,
 		}
 		pol->deny[pol->ndeny++] = (uint32_t)n;
 	}
-	free_list(v);
+	free(v);
 	return rc;
 }
 
@@ -477,7 +441,7 @@ main(int argc, char **argv)
 	prog.ctx = &m.rb;
 	if ((rc = rpc_srv_add_program(srv, &prog)) != 0)
 		fatalx("add program: %s", strerror(-rc));
-	if ((bind = split_list(m.conf.bind)) == NULL)
+	if ((bind = conf_list_split(m.conf.bind)) == NULL)
 		fatalx("out of memory");
 	if (listen_all(srv, &m.conf, bind) != 0)
 		fatalx("cannot listen; is another portmapper running?");
@@ -527,7 +491,7 @@ main(int argc, char **argv)
 	rpc_srv_free(srv);
 	rpcbd_db_free(m.rb.db);
 	free(m.rb.state_path);
-	free_list(bind);
+	free(bind);
 	conf_free_values(rpcbd_keys, &m.conf);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;
