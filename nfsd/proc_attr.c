@@ -123,6 +123,29 @@ sattr_apply(struct req *rq, const struct vnode *vn, const struct sattr_plan *p)
 	return 0;
 }
 
+int
+nfsd_commit_meta(struct req *rq, const struct vnode *vn)
+{
+	int fd, rc = 0;
+
+	if (nfsd_rq(rq)->flags & EXP_F_ASYNC)
+		return 0;
+	if (!S_ISREG(vn->st.st_mode) && !S_ISDIR(vn->st.st_mode))
+		return 0;
+	/* fsync() wants an open file, not O_PATH; any open will do, so it
+	 * is made as root (the caller may hold only w+x on a directory) */
+	vfs_as_root(rq);
+	fd = vfs_reopen(vn, O_RDONLY | O_NONBLOCK |
+	    (S_ISDIR(vn->st.st_mode) ? O_DIRECTORY : 0));
+	vfs_as_caller(rq);
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ESTALE ? 0 : fd;	/* gone */
+	if (fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 /* RFC 1813 3.3.1 GETATTR */
 enum disp
 nfsd_proc_getattr(struct req *rq, GETATTR3args *a, GETATTR3res *res)
@@ -164,8 +187,9 @@ nfsd_proc_setattr(struct req *rq, SETATTR3args *a, SETATTR3res *res)
 		res->status = NFS3ERR_NOT_SYNC;
 		goto out;
 	}
-	if ((rc = sattr_plan(&a->new_attributes, &vn.st, 0, &p)) == 0)
-		rc = sattr_apply(rq, &vn, &p);
+	if ((rc = sattr_plan(&a->new_attributes, &vn.st, 0, &p)) == 0 &&
+	    (rc = sattr_apply(rq, &vn, &p)) == 0 && p.what != 0)
+		rc = nfsd_commit_meta(rq, &vn);
 	res->status = nfs3_stat(rc);
 out:
 	/* resok and resfail are the same wcc_data */

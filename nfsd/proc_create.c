@@ -10,8 +10,10 @@
  * umask 0, like knfsd's threads; no mode means 0 (knfsd), the client
  * sets the real one with the SETATTR that follows. The other attributes
  * are then applied as knfsd's nfsd_create_setattr() does (owner only by
- * root, no size on a new file). Every reply carries the directory's
- * wcc_data, on failure too.
+ * root, no size on a new file). On a sync export the new object and the
+ * directory are committed to stable storage before the reply
+ * (nfsd_commit_meta). Every reply carries the directory's wcc_data, on
+ * failure too.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -95,6 +97,8 @@ finish(struct req *rq, const struct vnode *dir, const char *name,
 			rc = 0;
 	}
 	if (rc == 0)
+		rc = nfsd_commit_meta(rq, &obj);
+	if (rc == 0)
 		rc = reply_fh(rq, &obj, pfh);
 	if (rc == 0)
 		attr3_post_op(&obj, pa);
@@ -141,7 +145,7 @@ nfsd_proc_create(struct req *rq, CREATE3args *a, CREATE3res *res)
 	struct vnode dir = VNODE_INIT, obj = VNODE_INIT;
 	struct sattr_plan p;
 	struct timespec ts[2];
-	bool created = false;
+	bool created = false, changed;
 	int rc, fd, tries;
 
 	if ((rc = open_dir(rq, &a->where, &dir)) != 0)
@@ -169,6 +173,7 @@ nfsd_proc_create(struct req *rq, CREATE3args *a, CREATE3res *res)
 	if (rc != 0)
 		goto out;
 
+	changed = created;
 	if (a->how.mode == EXCLUSIVE) {
 		if (created) {
 			createverf_times(a->how.createhow3_u.verf, ts);
@@ -188,7 +193,10 @@ nfsd_proc_create(struct req *rq, CREATE3args *a, CREATE3res *res)
 		rc = sattr_plan(&only_size, &obj.st, 0, &p);
 		if (rc == 0)
 			rc = sattr_apply(rq, &obj, &p);
+		changed = true;
 	}
+	if (rc == 0 && changed && (rc = nfsd_commit_meta(rq, &obj)) == 0)
+		rc = nfsd_commit_meta(rq, &dir);
 	if (rc == 0 && (rc = reply_fh(rq, &obj, &ok->obj)) == 0)
 		attr3_post_op(&obj, &ok->obj_attributes);
 out:
@@ -218,6 +226,8 @@ nfsd_proc_mkdir(struct req *rq, MKDIR3args *a, MKDIR3res *res)
 	else
 		rc = finish(rq, &dir, a->where.name, &a->attributes, true,
 		    &ok->obj, &ok->obj_attributes);
+	if (rc == 0)
+		rc = nfsd_commit_meta(rq, &dir);
 out:
 	res->status = nfs3_stat(rc);
 	if (dir.fd >= 0)
@@ -251,6 +261,8 @@ nfsd_proc_symlink(struct req *rq, SYMLINK3args *a, SYMLINK3res *res)
 		rc = finish(rq, &dir, a->where.name,
 		    &a->symlink.symlink_attributes, false, &ok->obj,
 		    &ok->obj_attributes);
+	if (rc == 0)
+		rc = nfsd_commit_meta(rq, &dir);
 out:
 	res->status = nfs3_stat(rc);
 	if (dir.fd >= 0)
@@ -307,6 +319,8 @@ nfsd_proc_mknod(struct req *rq, MKNOD3args *a, MKNOD3res *res)
 	else
 		rc = finish(rq, &dir, a->where.name, sa, true, &ok->obj,
 		    &ok->obj_attributes);
+	if (rc == 0)
+		rc = nfsd_commit_meta(rq, &dir);
 out:
 	res->status = nfs3_stat(rc);
 wcc:
@@ -352,6 +366,8 @@ nfsd_proc_link(struct req *rq, LINK3args *a, LINK3res *res)
 		if (linkat(AT_FDCWD, path, dir.fd, a->link.name,
 		    AT_SYMLINK_FOLLOW) != 0)
 			rc = -errno;
+		else if ((rc = nfsd_commit_meta(rq, &dir)) == 0)
+			rc = nfsd_commit_meta(rq, &file);
 	}
 out:
 	res->status = nfs3_stat(rc);

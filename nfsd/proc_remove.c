@@ -6,8 +6,9 @@
  * and the sticky bit. A name that is a mount point is busy: ACCES, as
  * knfsd answers. Handles stay valid across RENAME (they name inodes, not
  * paths). A regular file losing its last name is dropped from the open
- * file cache so its space is freed. wcc_data of every directory involved,
- * on failure too.
+ * file cache so its space is freed. On a sync export the directories
+ * are committed to stable storage before the reply. wcc_data of every
+ * directory involved, on failure too.
  */
 #include <sys/stat.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "nfsd/nfsd_procs.h"
 #include "nfsd/ofcache.h"
+#include "nfsd/sattr.h"
 
 static bool
 is_dot_or_empty(const char *name)
@@ -71,7 +73,7 @@ remove_name(struct req *rq, const struct vnode *dir, const char *name,
 		return -errno;		/* a directory: EISDIR for REMOVE */
 	if (flags == 0)
 		forget_if_last(rq, &st);
-	return 0;
+	return nfsd_commit_meta(rq, dir);
 }
 
 /* RFC 1813 3.3.12 REMOVE: any non-directory (ISDIR for a directory). */
@@ -147,6 +149,9 @@ nfsd_proc_rename(struct req *rq, RENAME3args *a, RENAME3res *res)
 	 * rename between two links of one inode does nothing) */
 	if (replaced)
 		forget_if_last(rq, &victim);
+	if ((rc = nfsd_commit_meta(rq, &to)) == 0 &&
+	    (to.st.st_ino != from.st.st_ino || to.st.st_dev != from.st.st_dev))
+		rc = nfsd_commit_meta(rq, &from);
 out:
 	res->status = nfs3_stat(rc);
 	/* resok and resfail are laid out alike */

@@ -6,6 +6,7 @@
  * sattr_plan() is pure: it turns the wire attributes and the object's
  * current stat into the system calls to make (knfsd's nfsd_sanitize_attrs()
  * and nfsd_create_setattr() rules). sattr_apply() makes them, as the caller.
+ * nfsd_commit_meta() makes metadata changes stable on sync exports.
  */
 #ifndef NFSD_SATTR_H
 #define NFSD_SATTR_H
@@ -54,6 +55,16 @@ int	sattr_plan(const sattr3 *sa, const struct stat *st, unsigned flags,
  * anyway for the file's owner (knfsd's owner override). In proc_attr.c. */
 int	sattr_apply(struct req *rq, const struct vnode *vn,
 	    const struct sattr_plan *p);
+
+/*
+ * knfsd's commit_metadata(): on a sync export (the default) a modifying
+ * procedure's metadata must be on stable storage before the reply (RFC
+ * 1813 3.3.7: CREATE, MKDIR, SYMLINK, MKNOD, REMOVE, RMDIR, RENAME, LINK
+ * are synchronous), so fsync() the object (regular files and
+ * directories; a journalling filesystem commits the others with their
+ * directory). async exports: nothing. 0 or -errno. In proc_attr.c.
+ */
+int	nfsd_commit_meta(struct req *rq, const struct vnode *vn);
 
 /*
  * EXCLUSIVE create (RFC 1813 3.3.8): the 8-byte verifier is kept in the
