@@ -132,6 +132,10 @@ nfsd_commit_meta(struct req *rq, const struct vnode *vn)
 		return 0;
 	if (!S_ISREG(vn->st.st_mode) && !S_ISDIR(vn->st.st_mode))
 		return 0;
+	if (fsync(vn->fd) == 0)		/* a real open file (CREATE's) */
+		return 0;
+	if (errno != EBADF)
+		return -errno;
 	/* fsync() wants an open file, not O_PATH; any open will do, so it
 	 * is made as root (the caller may hold only w+x on a directory) */
 	vfs_as_root(rq);
