@@ -1208,6 +1208,60 @@ g_lookup(void)
 			}
 			fh_release(&sl);
 		}
+		/* operations on a symlink's own handle never reach its target */
+		if (mkfile(&in, "victim", 0600, &f) &&
+		    ST(symlink3(&wd, "sl2", "in/victim")) == NFS3_OK &&
+		    ST(l = lookup3(&wd, "sl2")) == NFS3_OK) {
+			fattr3 before = { 0 }, after = { 0 };
+			sattr3 sa = sa_mode(0666);
+			WRITE3res *w;
+			READ3res *r;
+
+			sl = fh_dup(&l->LOOKUP3res_u.resok.object);
+			(void)attrs(&f, &before);
+			st = ST(setattr3(&sl, sa, NULL));
+			check(attrs(&f, &after) && (after.mode & 07777) == 0600,
+			    "setattr-mode-symlink", "SETATTR mode 0666 on a symlink "
+			    "(%s) changed its target to %o", st3(st), after.mode);
+			memset(&sa, 0, sizeof(sa));
+			sa.size.set_it = 1;
+			sa.size.set_size3_u.size = 4096;
+			st = ST(setattr3(&sl, sa, NULL));
+			check(st != NFS3_OK && attrs(&f, &after) && after.size == 0,
+			    "setattr-size-symlink", "SETATTR size on a symlink: %s, "
+			    "target size %llu", st3(st),
+			    (unsigned long long)after.size);
+			memset(&sa, 0, sizeof(sa));
+			sa.mtime.set_it = SET_TO_CLIENT_TIME;
+			sa.mtime.set_mtime_u.mtime.seconds = 1234567;
+			st = ST(setattr3(&sl, sa, NULL));
+			check(attrs(&f, &after) && after.mtime.seconds != 1234567,
+			    "setattr-time-symlink", "SETATTR mtime on a symlink (%s) "
+			    "changed its target", st3(st));
+			memset(&sa, 0, sizeof(sa));
+			sa.uid.set_it = 1;
+			sa.uid.set_uid3_u.uid = 4242;
+			st = ST(setattr3(&sl, sa, NULL));
+			check(attrs(&f, &after) && after.uid == before.uid,
+			    "setattr-uid-symlink", "SETATTR uid on a symlink (%s) "
+			    "changed its target's owner to %u", st3(st), after.uid);
+			w = write3(&sl, 0, "through", 7, FILE_SYNC);
+			check(ST(w) != NFS3_OK && attrs(&f, &after) && after.size == 0,
+			    "write-symlink", "WRITE to a symlink's handle: %s, target "
+			    "size %llu", st3(ST(w)), (unsigned long long)after.size);
+			r = read3(&sl, 0, 100);
+			check(ST(r) != NFS3_OK, "read-symlink",
+			    "READ of a symlink's handle: %s", st3(ST(r)));
+			st = ST(commit3(&sl, 0, 0));
+			check(st != NFS3_OK, "commit-symlink",
+			    "COMMIT of a symlink's handle: %s", st3(st));
+			st = ST(link3(&sl, &in, "hard"));
+			l = lookup3(&in, "hard");
+			check(st != NFS3_OK || (ST(l) == NFS3_OK && la.type == NF3LNK),
+			    "link-symlink", "LINK of a symlink's handle linked its "
+			    "target (%s)", st3(st));
+			fh_release(&sl);
+		}
 		/* a link pointing outside the export */
 		st = ST(symlink3(&wd, "out", "/etc"));
 		l = lookup3(&wd, "out");
@@ -1567,6 +1621,58 @@ g_create(void)
 		    "mknod-chr-user", "MKNOD chr as uid 1000: %s", st3(ST(mk)));
 		as_default();
 	}
+	{
+		static const char *sp[] = { "p", "sk", "chr" };
+		size_t i;
+		char nm[64];
+
+		for (i = 0; i < 3; i++) {
+			nfs_fh3 h;
+			READ3res *rr;
+			WRITE3res *ww;
+			LOOKUP3res *ll = lookup3(&wd, sp[i]);
+
+			if (ST(ll) != NFS3_OK)
+				continue;
+			h = fh_dup(&ll->LOOKUP3res_u.resok.object);
+			rr = read3(&h, 0, 100);
+			snprintf(nm, sizeof(nm), "read-special-%s", sp[i]);
+			check(rr != NULL && ST(rr) != NFS3_OK, nm, "READ of special "
+			    "file %s: %s", sp[i], rr ? st3(ST(rr)) : lasterr);
+			ww = write3(&h, 0, "x", 1, FILE_SYNC);
+			snprintf(nm, sizeof(nm), "write-special-%s", sp[i]);
+			check(ww != NULL && ST(ww) != NFS3_OK, nm, "WRITE to special "
+			    "file %s: %s", sp[i], ww ? st3(ST(ww)) : lasterr);
+			fh_release(&h);
+		}
+		check(ST(getattr3(&wd)) == NFS3_OK, "alive-after-special",
+		    "the server stopped answering after READ/WRITE of special "
+		    "files: %s", lasterr);
+	}
+	{
+		static const char *bad[] = { "a/b", "/", "x/" };
+		size_t i;
+		int errs = 0;
+		char why[256] = "";
+
+		for (i = 0; i < 3; i++) {
+			int s1 = ST(mkdir3(&wd, bad[i], 0755));
+			int s2 = ST(symlink3(&wd, bad[i], "t"));
+			int s3 = ST(mknod3(&wd, bad[i], NF3FIFO, 0, 0));
+			int s4 = ST(link3(&u, &wd, bad[i]));
+			int s5 = ST(create3(&wd, bad[i], GUARDED, 0644, NULL));
+
+			if (s1 == NFS3_OK || s2 == NFS3_OK || s3 == NFS3_OK ||
+			    s4 == NFS3_OK || s5 == NFS3_OK) {
+				errs++;
+				snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				    " \"%s\": %s %s %s %s %s;", bad[i], st3(s1),
+				    st3(s2), st3(s3), st3(s4), st3(s5));
+			}
+		}
+		check(errs == 0, "names-with-slash", "MKDIR/SYMLINK/MKNOD/LINK/"
+		    "CREATE accepted a name with '/':%s", why);
+	}
 	mk = mknod3(&wd, "reg", NF3REG, 0, 0);
 	check(ST(mk) == NFS3ERR_BADTYPE, "mknod-reg", "MKNOD NF3REG: %s",
 	    st3(ST(mk)));
@@ -1621,6 +1727,21 @@ g_create(void)
 			check(ST(rd) == NFS3ERR_NOTEMPTY, "rmdir-nonempty",
 			    "RMDIR of a non-empty directory: %s", st3(ST(rd)));
 		}
+		rn = rename3(&wd, "u2", &wd, "d");
+		check(ST(rn) == NFS3ERR_ISDIR || ST(rn) == NFS3ERR_EXIST,
+		    "rename-file-onto-dir", "RENAME a file onto a directory: %s",
+		    st3(ST(rn)));
+		rn = rename3(&wd, "d", &wd, "u2");
+		check(ST(rn) == NFS3ERR_NOTDIR || ST(rn) == NFS3ERR_EXIST,
+		    "rename-dir-onto-file", "RENAME a directory onto a file: %s",
+		    st3(ST(rn)));
+		c = create3(&wd, "d", EXCLUSIVE, 0, "verf0001");
+		check(ST(c) == NFS3ERR_EXIST, "create-exclusive-dir",
+		    "EXCLUSIVE over a directory: %s", st3(ST(c)));
+		c = create3(&wd, "s", UNCHECKED, 0644, NULL);
+		check(ST(c) != NFS3_OK || (ST(lookup3(&wd, "s")) == NFS3_OK &&
+		    la.type == NF3LNK), "create-unchecked-symlink",
+		    "UNCHECKED CREATE over a symlink followed it (%s)", st3(ST(c)));
 		rn = rename3(&wd, ".", &wd, "dot");
 		check(ST(rn) != NFS3_OK, "rename-dot", "RENAME \".\": %s",
 		    st3(ST(rn)));
@@ -1892,10 +2013,16 @@ g_readdir(void)
 		uint64_t rid = fileid_of(&root), dd = 0;
 		for (ep = ST(p) == NFS3_OK ? p->READDIRPLUS3res_u.resok.reply.entries :
 		    NULL; ep; ep = ep->nextentry)
-			if (strcmp(ep->name, "..") == 0)
+			if (strcmp(ep->name, "..") == 0) {
 				dd = ep->name_attributes.attributes_follow ?
 				    ep->name_attributes.post_op_attr_u.attributes.fileid :
 				    ep->fileid;
+				if (ep->name_handle.handle_follows &&
+				    !fh_eq(&ep->name_handle.post_op_fh3_u.handle, &root))
+					dd = 1;	/* another handle: report */
+				if (ep->fileid != rid)
+					dd = 2;
+			}
 		check(ST(p) == NFS3_OK && (dd == 0 || dd == rid),
 		    "readdirplus-root-dotdot", "\"..\" of the export root has "
 		    "fileid %llu, root %llu", (unsigned long long)dd,
@@ -2080,6 +2207,16 @@ g_forged(void)
 		    "GETATTR with export B's id and volume id: %s",
 		    g ? st3(ST(g)) : lasterr);
 		fh_release(&x);
+		{
+			int st = ST(link3(&f, &r2, "crosslink"));
+			check(st != NFS3_OK && ST(lookup3(&r2, "crosslink")) ==
+			    NFS3ERR_NOENT, "cross-export-link", "LINK of export A's "
+			    "file into export B: %s", st3(st));
+			st = ST(rename3(&wd, "f", &r2, "crossrename"));
+			check(st != NFS3_OK && ST(lookup3(&wd, "f")) == NFS3_OK,
+			    "cross-export-rename", "RENAME from export A into "
+			    "export B: %s", st3(st));
+		}
 		l = lookup3(&r2, "..");
 		check(ST(l) == NFS3_OK && la.fileid == fileid_of(&r2),
 		    "export2-dotdot", "LOOKUP \"..\" at export B's root: %s",
@@ -2343,6 +2480,36 @@ g_setuid(void)
 	    "mode after a non-owner WRITE: %o (setuid must be cleared)", a.mode);
 	check((a.mode & 02010) != 02010, "setgid-cleared",
 	    "mode after a non-owner WRITE: %o (setgid must be cleared)", a.mode);
+	{
+		sattr3 tr;
+
+		memset(&tr, 0, sizeof(tr));
+		tr.size.set_it = 1;
+		as_user(1000, 1000);
+		(void)setattr3(&f, sa_mode(0644), NULL);
+		as_user(2000, 2000);
+		s = setattr3(&f, tr, NULL);
+		check(ST(s) == NFS3ERR_ACCES || ST(s) == NFS3ERR_PERM,
+		    "truncate-other", "SETATTR size 0 by a non-owner of a 0644 "
+		    "file: %s", st3(ST(s)));
+		w = write3(&f, 0, "y", 1, FILE_SYNC);
+		check(ST(w) == NFS3ERR_ACCES || ST(w) == NFS3ERR_PERM,
+		    "write-other-denied", "WRITE by a non-owner of a 0644 file: %s",
+		    st3(ST(w)));
+		as_user(1000, 1000);
+		{
+			nfs_fh3 ro;
+			if (mkfile(&wd, "ro-own", 0444, &ro)) {
+				w = write3(&ro, 0, "owner", 5, FILE_SYNC);
+				check(ST(w) == NFS3_OK, "owner-override-write",
+				    "WRITE by the owner to its new 0444 file (knfsd "
+				    "allows: cp/tar create such files): %s",
+				    st3(ST(w)));
+			}
+		}
+		as_user(2000, 2000);
+		(void)0;
+	}
 	s = setattr3(&f, sa_mode(0777), NULL);
 	check(ST(s) == NFS3ERR_PERM, "chmod-other", "SETATTR mode by a "
 	    "non-owner: %s", st3(ST(s)));
