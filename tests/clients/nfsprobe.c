@@ -1006,6 +1006,62 @@ g_attr(void)
 	    llabs((long long)a.atime.seconds - now) < 60,
 	    "setattr-time-server", "%s mtime %u now %lld", st3(ST(s)),
 	    a.mtime.seconds, (long long)now);
+	/* sizes beyond off_t, invalid nanoseconds, type bits in the mode */
+	{
+		static const uint64_t huge[] = { 1ULL << 63, UINT64_MAX,
+		    UINT64_MAX - 15 };
+		size_t i;
+		char nm[64];
+
+		for (i = 0; i < 3; i++) {
+			memset(&sa, 0, sizeof(sa));
+			sa.size.set_it = 1;
+			sa.size.set_size3_u.size = huge[i];
+			s = setattr3(&f, sa, NULL);
+			snprintf(nm, sizeof(nm), "setattr-size-huge-%zu", i);
+			check((ST(s) == NFS3ERR_INVAL || ST(s) == NFS3ERR_FBIG) &&
+			    attrs(&f, &a) && a.size == 3, nm, "SETATTR size %#llx: "
+			    "%s, size now %llu", (unsigned long long)huge[i],
+			    st3(ST(s)), (unsigned long long)a.size);
+		}
+		memset(&sa, 0, sizeof(sa));
+		sa.mtime.set_it = SET_TO_CLIENT_TIME;
+		sa.mtime.set_mtime_u.mtime.seconds = 1200000000;
+		sa.mtime.set_mtime_u.mtime.nseconds = 1000000000;
+		s = setattr3(&f, sa, NULL);
+		check(ST(s) != NFS3_OK || (attrs(&f, &a) &&
+		    a.mtime.nseconds < 1000000000), "setattr-nsec-invalid",
+		    "SETATTR mtime nseconds 10^9: %s, mtime %u.%u", st3(ST(s)),
+		    a.mtime.seconds, a.mtime.nseconds);
+		s = setattr3(&f, sa_mode(0170640), NULL);
+		check(attrs(&f, &a) && a.type == NF3REG &&
+		    (ST(s) != NFS3_OK || (a.mode & 07777) == 0640),
+		    "setattr-mode-typebits", "SETATTR mode 0170640: %s, type %d "
+		    "mode %o", st3(ST(s)), a.type, a.mode);
+	}
+	/* uid/gid 2^32-1: setfsuid(-1) changes nothing; must be anonymous */
+	{
+		nfs_fh3 m1;
+		READ3res *rd;
+
+		set_cred(&nfs, UINT32_MAX, UINT32_MAX, 0, NULL);
+		if (mkfile(&wd, "minus1", 0644, &m1)) {
+			check(attrs(&m1, &a) && a.uid != 0 && a.gid != 0 &&
+			    a.uid == anon_uid, "uid-minus-1-create",
+			    "CREATE as uid/gid 2^32-1 gave owner %u:%u (want "
+			    "anonymous %u)", a.uid, a.gid, anon_uid);
+		} else
+			check(true, "uid-minus-1-create", "refused");
+		as_default();
+		(void)setattr3(&f, sa_mode(0600), NULL);
+		set_cred(&nfs, UINT32_MAX, UINT32_MAX, 0, NULL);
+		rd = read3(&f, 0, 10);
+		check(ST(rd) == NFS3ERR_ACCES || ST(rd) == NFS3ERR_PERM || rd == NULL,
+		    "uid-minus-1-read", "READ of root's 0600 file as uid 2^32-1: %s",
+		    st3(ST(rd)));
+		as_default();
+		(void)setattr3(&f, sa_mode(0640), NULL);
+	}
 	/* chown as root (export has no_root_squash) */
 	memset(&sa, 0, sizeof(sa));
 	sa.uid.set_it = 1;
@@ -1342,6 +1398,9 @@ g_io(void)
 	cm = commit3(&f, n, (uint32_t)n);
 	check(ST(cm) == NFS3_OK, "commit-range", "COMMIT %zu+%zu: %s", n, n,
 	    st3(ST(cm)));
+	w = write3(&f, 0, msg, 0, FILE_SYNC);
+	check(ST(w) == NFS3_OK && w->WRITE3res_u.resok.count == 0,
+	    "write-count-0", "WRITE of 0 bytes: %s", st3(ST(w)));
 	/* READ: data, eof */
 	r = read3(&f, 0, (uint32_t)(3 * n + 100));
 	check(ST(r) == NFS3_OK && r->READ3res_u.resok.count == 3 * n &&
@@ -1870,6 +1929,79 @@ g_readdir(void)
 	    "want \"%s\"", st3(ST(r)), ST(r) == NFS3_OK &&
 	    r->READDIR3res_u.resok.reply.entries ?
 	    r->READDIR3res_u.resok.reply.entries->name : "", n11);
+	/* resume after removing entries already listed: nothing lost or twice */
+	{
+		int first = 0, again = 0, lost = 0;
+
+		memset(seen, 0, NFILES);
+		r = readdir3(&d, 0, NULL, 2048);
+		cookie = 0;
+		for (e = ST(r) == NFS3_OK ? r->READDIR3res_u.resok.reply.entries :
+		    NULL; e; e = e->nextentry) {
+			if (sscanf(e->name, "f%d", &k) == 1 && k >= 0 && k < NFILES)
+				seen[k] = 1;
+			cookie = e->cookie;
+			first++;
+		}
+		if (ST(r) == NFS3_OK)
+			memcpy(verf, r->READDIR3res_u.resok.cookieverf, sizeof(verf));
+		for (i = 0; i < NFILES; i++)
+			if (seen[i] && i % 2 == 0) {
+				snprintf(name, sizeof(name), "f%04d", i);
+				(void)remove3(&d, name);
+				seen[i] = 2;	/* removed */
+			}
+		arena_reset();
+		for (eof = false, calls_ = 0; !eof && calls_ < 1000; calls_++) {
+			r = readdir3(&d, cookie, verf, 2048);
+			if (ST(r) != NFS3_OK)
+				break;
+			for (e = r->READDIR3res_u.resok.reply.entries; e;
+			    e = e->nextentry) {
+				if (sscanf(e->name, "f%d", &k) == 1 && k >= 0 &&
+				    k < NFILES) {
+					if (seen[k])
+						again++;
+					seen[k] = 3;
+				}
+				cookie = e->cookie;
+			}
+			eof = r->READDIR3res_u.resok.reply.eof;
+			arena_reset();
+		}
+		for (i = 0; i < NFILES; i++)
+			lost += seen[i] == 0;
+		check(first > 0 && eof && again == 0 && lost == 0,
+		    "readdir-resume-after-remove", "after removing listed entries: "
+		    "%d listed twice, %d never listed, eof %d (%s)", again, lost,
+		    eof, st3(ST(r)));
+		/* put them back for what follows */
+		for (i = 0; i < NFILES; i += 2) {
+			snprintf(name, sizeof(name), "f%04d", i);
+			if (mkfile(&d, name, 0644, &f))
+				fh_release(&f);
+			if (i % 50 == 0)
+				arena_reset();
+		}
+		arena_reset();
+		memset(verf, 0, sizeof(verf));
+		r = readdir3(&d, 0, NULL, 4096);
+		if (ST(r) == NFS3_OK)
+			memcpy(verf, r->READDIR3res_u.resok.cookieverf, sizeof(verf));
+	}
+	/* ".." at the export root is the root, in READDIR too */
+	r = readdir3(&root, 0, NULL, 65536);
+	{
+		uint64_t rid = fileid_of(&root), dd = 0;
+		for (e = ST(r) == NFS3_OK ? r->READDIR3res_u.resok.reply.entries :
+		    NULL; e; e = e->nextentry)
+			if (strcmp(e->name, "..") == 0)
+				dd = e->fileid;
+		check(ST(r) == NFS3_OK && (dd == 0 || dd == rid),
+		    "readdir-root-dotdot", "READDIR: \"..\" of the export root "
+		    "has fileid %llu, root %llu", (unsigned long long)dd,
+		    (unsigned long long)rid);
+	}
 	/* one big reply */
 	r = readdir3(&d, 0, NULL, UINT32_MAX);
 	for (i = 0, e = ST(r) == NFS3_OK ? r->READDIR3res_u.resok.reply.entries :
