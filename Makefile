@@ -47,7 +47,7 @@ ALL_LDFLAGS	= $(CONF_LDFLAGS) $(SAN_LDFLAGS) -pthread
 XDR_X		:= $(wildcard xdr/*.x)
 XDR_H		:= $(XDR_X:%.x=$(B)/%.h)
 XDR_C		:= $(XDR_X:%.x=$(B)/%_xdr.c)
-XDR_O		:= $(XDR_C:%.c=%.o)
+XDR_O		:= $(XDR_C:%.c=%.o) $(patsubst %.c,$(B)/%.o,$(wildcard xdr/*.c))
 LIBXDR		:= $(B)/libnfsxdr.a
 
 # rpcgen refuses to overwrite its outputs, and rebuilding objects is slow:
@@ -57,10 +57,15 @@ $(B)/xdr/%.h: xdr/%.x
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(RPCGEN) -h -o $@ $<
+# Generated decoders use xdr_cstring (xdr/xdr_cstring.c): xdr_string that
+# refuses strings with a NUL inside instead of cutting them short.
 $(B)/xdr/%_xdr.c: xdr/%.x
 	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(RPCGEN) -c -o $@ $<
+	@rm -f $@ $@.tmp
+	$(RPCGEN) -c -o $@.tmp $<
+	{ echo '#include "xdr/xdr_cstring.h"'; \
+	  sed 's/\<xdr_string (/xdr_cstring (/' $@.tmp; } > $@
+	@rm -f $@.tmp
 $(B)/xdr/%_xdr.o: $(B)/xdr/%_xdr.c $(XDR_H) $(FLAGS_STAMP)
 	$(CC) $(XDR_CFLAGS) -c -o $@ $<
 $(LIBXDR): $(XDR_O)
