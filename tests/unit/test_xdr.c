@@ -1161,6 +1161,33 @@ test_rquota_args(void **state)
 	xdr_free(XP(xdr_ext_setquota_args), &s2out);
 }
 
+/* A name with a NUL inside is refused, never cut short to another name. */
+static void
+test_embedded_nul_refused(void **state)
+{
+	static const uint8_t wire[] = {
+		0, 0, 0, 4, 1, 2, 3, 4,		/* nfs_fh3: 4 bytes */
+		0, 0, 0, 3, 'a', 0, 'b', 0,	/* filename3 "a\0b" */
+	};
+	static const uint8_t good[] = {
+		0, 0, 0, 4, 1, 2, 3, 4,
+		0, 0, 0, 3, 'a', 'x', 'b', 0,
+	};
+	LOOKUP3args a;
+	XDR x;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	xdrmem_create(&x, (char *)(uintptr_t)wire, sizeof(wire), XDR_DECODE);
+	assert_false(xdr_LOOKUP3args(&x, &a));
+	xdr_free((xdrproc_t)(void (*)(void))xdr_LOOKUP3args, (char *)&a);
+	memset(&a, 0, sizeof(a));
+	xdrmem_create(&x, (char *)(uintptr_t)good, sizeof(good), XDR_DECODE);
+	assert_true(xdr_LOOKUP3args(&x, &a));
+	assert_string_equal(a.what.name, "axb");
+	xdr_free((xdrproc_t)(void (*)(void))xdr_LOOKUP3args, (char *)&a);
+}
+
 int
 main(void)
 {
@@ -1193,6 +1220,7 @@ main(void)
 		cmocka_unit_test(test_sm_stat_res),
 		cmocka_unit_test(test_getquota_rslt),
 		cmocka_unit_test(test_rquota_args),
+		cmocka_unit_test(test_embedded_nul_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
