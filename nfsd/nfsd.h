@@ -108,8 +108,9 @@ int	vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 int	vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,
 	    const struct vnode *first, struct vnode *vn);
 void	vfs_close(struct vnode *vn);
-/* Re-open a vnode's object with other flags (O_RDONLY, O_WRONLY...) as the
- * caller (permission checked by the kernel); returns the fd or -errno. */
+/* Re-open a vnode's regular file or directory with other flags (O_RDONLY,
+ * O_WRONLY...) as the caller (permission checked by the kernel); returns
+ * the fd, -EINVAL for any other type of object, or -errno. */
 int	vfs_reopen(const struct vnode *vn, int flags);
 /* Open name in directory dir (no symlink following, no "..", "." or
  * names with '/'; ".." at an export root is the root itself; crossing

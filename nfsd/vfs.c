@@ -215,8 +215,8 @@ vfs_reopen(const struct vnode *vn, int flags)
 	 * flag fails every open (ELOOP, or ENOTDIR with O_DIRECTORY); the
 	 * jump lands on the object itself and never follows it further.
 	 */
-	if (S_ISLNK(vn->st.st_mode))
-		return -EINVAL;
+	if (!S_ISREG(vn->st.st_mode) && !S_ISDIR(vn->st.st_mode))
+		return -EINVAL;	/* a FIFO would block, a device node is live */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", vn->fd);
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0 && errno == ELOOP)
