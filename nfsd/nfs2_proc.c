@@ -366,7 +366,7 @@ nfsd2_proc_read(struct req *rq, readargs2 *a, readres2 *res)
 		rc = fd;
 		goto out;
 	}
-	if (count > 0 && (buf = req_alloc(rq, count)) == NULL) {
+	if (count > 0 && (buf = req_alloc_raw(rq, count)) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}

@@ -118,7 +118,7 @@ nfsd_proc_read(struct req *rq, READ3args *a, READ3res *res)
 	if ((rc = get_file(rq, &vn, false, &of)) != 0)
 		goto out;
 	fd = ofile_fd(of);
-	if (want > 0 && (buf = req_alloc(rq, want)) == NULL) {
+	if (want > 0 && (buf = req_alloc_raw(rq, want)) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}

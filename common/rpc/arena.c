@@ -29,6 +29,16 @@ arena_init(struct arena *a, size_t limit)
 void *
 arena_alloc(struct arena *a, size_t len)
 {
+	void *p = arena_alloc_raw(a, len);
+
+	if (p != NULL)
+		memset(p, 0, len);
+	return p;
+}
+
+void *
+arena_alloc_raw(struct arena *a, size_t len)
+{
 	struct arena_chunk *c = a->head;
 	size_t alen = (len + 15) & ~(size_t)15, csize;
 	void *p;
@@ -55,7 +65,6 @@ arena_alloc(struct arena *a, size_t len)
 	}
 	p = c->data + c->used;
 	c->used += alen;
-	memset(p, 0, len);
 	return p;
 }
 
@@ -76,6 +85,12 @@ void *
 req_alloc(struct req *rq, size_t len)
 {
 	return arena_alloc(&rq->arena, len);
+}
+
+void *
+req_alloc_raw(struct req *rq, size_t len)
+{
+	return arena_alloc_raw(&rq->arena, len);
 }
 
 char *

@@ -146,6 +146,8 @@ struct req {
 
 /* Allocate zeroed memory from the request's arena; NULL on exhaustion. */
 void	*req_alloc(struct req *rq, size_t len);
+/* The same, not zeroed: for buffers about to be filled whole (READ data). */
+void	*req_alloc_raw(struct req *rq, size_t len);
 char	*req_strdup(struct req *rq, const char *s);
 /* Numeric "host:port" of the caller, in the arena (for logs). */
 const char *req_peer_str(struct req *rq);
@@ -156,6 +158,7 @@ bool	 req_is_privileged(const struct req *rq);
 
 void	 arena_init(struct arena *a, size_t limit);
 void	*arena_alloc(struct arena *a, size_t len);
+void	*arena_alloc_raw(struct arena *a, size_t len);
 void	 arena_free(struct arena *a);
 
 /*
