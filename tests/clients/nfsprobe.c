@@ -352,7 +352,7 @@ fh_free_all(void)
 	free(fhmem);
 }
 
-static nfs_fh3
+LIBNFS_LISTS static nfs_fh3
 fh_dup(const nfs_fh3 *f)
 {
 	nfs_fh3 n;
@@ -371,7 +371,7 @@ fh_raw(const void *p, size_t len)
 	return fh_dup(&f);
 }
 
-static bool
+LIBNFS_LISTS static bool
 fh_eq(const nfs_fh3 *a, const nfs_fh3 *b)
 {
 	return a->data.data_len == b->data.data_len &&
@@ -1931,7 +1931,7 @@ g_readdir(void)
 	    r->READDIR3res_u.resok.reply.entries->name : "", n11);
 	/* resume after removing entries already listed: nothing lost or twice */
 	{
-		int first = 0, again = 0, lost = 0;
+		int first = 0, again = 0, lost = 0, rst = -1;
 
 		memset(seen, 0, NFILES);
 		r = readdir3(&d, 0, NULL, 2048);
@@ -1954,7 +1954,7 @@ g_readdir(void)
 		arena_reset();
 		for (eof = false, calls_ = 0; !eof && calls_ < 1000; calls_++) {
 			r = readdir3(&d, cookie, verf, 2048);
-			if (ST(r) != NFS3_OK)
+			if ((rst = ST(r)) != NFS3_OK)
 				break;
 			for (e = r->READDIR3res_u.resok.reply.entries; e;
 			    e = e->nextentry) {
@@ -1974,7 +1974,7 @@ g_readdir(void)
 		check(first > 0 && eof && again == 0 && lost == 0,
 		    "readdir-resume-after-remove", "after removing listed entries: "
 		    "%d listed twice, %d never listed, eof %d (%s)", again, lost,
-		    eof, st3(ST(r)));
+		    eof, st3(rst));
 		/* put them back for what follows */
 		for (i = 0; i < NFILES; i += 2) {
 			snprintf(name, sizeof(name), "f%04d", i);
