@@ -386,6 +386,7 @@ nfsd2_proc_read(struct req *rq, readargs2 *a, readres2 *res)
 	}
 	ok->data.data_len = (u_int)n;
 	ok->data.data_val = buf;
+	req_set_zerocopy(rq, buf, (size_t)n);
 	rc = nfs2_getattr(fd, vn.ex, &ok->attributes);
 out:
 	if (fd >= 0)

@@ -147,6 +147,7 @@ nfsd_proc_read(struct req *rq, READ3args *a, READ3res *res)
 	ok->eof = off + got >= (uint64_t)st.st_size;
 	ok->data.data_len = (u_int)got;
 	ok->data.data_val = got > 0 ? buf : NULL;
+	req_set_zerocopy(rq, buf, got);		/* sent from buf, not copied */
 out:
 	ofcache_put(nfsd_of(rq)->ofc, of);
 	res->status = nfs3_stat(rc);

@@ -93,6 +93,13 @@ req_alloc_raw(struct req *rq, size_t len)
 	return arena_alloc_raw(&rq->arena, len);
 }
 
+void
+req_set_zerocopy(struct req *rq, const void *buf, size_t len)
+{
+	rq->zc_buf = len > 0 ? buf : NULL;
+	rq->zc_len = len;
+}
+
 char *
 req_strdup(struct req *rq, const char *s)
 {

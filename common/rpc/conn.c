@@ -444,29 +444,50 @@ srv_request_done(struct rpc_srv *srv, struct req *rq)
 	req_free(rq);
 }
 
-/* Send one reply record; buf has 4 bytes of room for the mark in front. */
+/*
+ * Send one reply record given as iov[0..n) (the first starts with the 4
+ * byte record mark). One writer at a time per connection.
+ */
 int
-conn_send(struct rpc_conn *c, const uint8_t *buf, size_t len)
+conn_sendv(struct rpc_conn *c, struct iovec *iov, int n)
 {
-	size_t off = 0;
-	int rc = 0;
+	size_t off = 0, len = 0;
+	int rc = 0, i;
 
+	for (i = 0; i < n; i++)
+		len += iov[i].iov_len;
 	pthread_mutex_lock(&c->wlock);
 	while (off < len) {
-		ssize_t n;
+		struct msghdr mh;
+		ssize_t w;
 
 		if (atomic_load(&c->dead)) {
 			rc = -EPIPE;
 			break;
 		}
-		n = send(c->fd, buf + off, len - off, MSG_NOSIGNAL);
-		if (n > 0) {
-			off += (size_t)n;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = (size_t)n;
+		w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+		if (w > 0) {
+			size_t left = (size_t)w;
+
+			off += left;
+			/* skip what went out */
+			while (n > 0 && left >= iov->iov_len) {
+				left -= iov->iov_len;
+				iov++;
+				n--;
+			}
+			if (n > 0) {
+				iov->iov_base = (char *)iov->iov_base + left;
+				iov->iov_len -= left;
+			}
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
 			int pr = poll(&pfd, 1, (int)c->srv->cfg.send_timeout * 1000);
 

@@ -69,21 +69,61 @@ rd_opaque_auth(const uint8_t *b, size_t len, size_t *off, struct rpc_opaque *o,
 /*
  * A reply buffer: 4 bytes for the TCP record mark, then the message. The
  * XDR stream writes after the mark.
+ *
+ * Zero copy: when a handler named its bulk data with req_set_zerocopy()
+ * (READ), the stream's putbytes recognises that very buffer and only
+ * notes where it goes; the reply then leaves as [message up to there]
+ * [the data itself] [the rest: XDR padding and any later fields], in one
+ * sendmsg, without copying the data into the reply.
  */
 struct reply {
-	uint8_t	*buf;
-	size_t	 cap;
-	XDR	 x;
+	uint8_t		*buf;
+	size_t		 cap;
+	XDR		 x;
+	struct xdr_ops	 ops;		/* xdrmem's, putbytes wrapped */
+	bool_t		(*mem_putbytes)(XDR *, const char *, u_int);
+	const void	*zc;		/* the data to leave out */
+	size_t		 zclen;
+	bool		 zcfound;
+	u_int		 zcoff;		/* where it goes */
 };
+
+static bool_t
+zc_putbytes(XDR *x, const char *addr, u_int len)
+{
+	struct reply *r = (struct reply *)(void *)x->x_public;
+
+	if (!r->zcfound && r->zc != NULL && (const void *)addr == r->zc &&
+	    len == r->zclen) {
+		r->zcfound = true;
+		r->zcoff = xdr_getpos(x);
+		return TRUE;
+	}
+	return r->mem_putbytes(x, addr, len);
+}
 
 static bool
 reply_open(struct req *rq, struct reply *r, size_t body)
 {
+	memset(r, 0, sizeof(*r));
 	r->cap = 4 + REPLY_HDR_MAX + body;
-	if ((r->buf = req_alloc(rq, r->cap)) == NULL)
+	if ((r->buf = req_alloc_raw(rq, r->cap)) == NULL)
 		return false;
 	xdrmem_create(&r->x, (char *)r->buf + 4, (u_int)(r->cap - 4), XDR_ENCODE);
 	return true;
+}
+
+/* Leave rq's zero-copy data out of the encoding (see struct reply). */
+static void
+reply_zerocopy(struct req *rq, struct reply *r)
+{
+	r->ops = *r->x.x_ops;
+	r->mem_putbytes = r->ops.x_putbytes;
+	r->ops.x_putbytes = zc_putbytes;
+	r->x.x_ops = &r->ops;
+	r->x.x_public = (char *)(void *)r;
+	r->zc = rq->zc_buf;
+	r->zclen = rq->zc_len;
 }
 
 static bool
@@ -118,18 +158,48 @@ reply_accepted(struct req *rq, struct reply *r, uint32_t stat)
 static void
 reply_send(struct rpc_srv *srv, struct req *rq, struct reply *r, bool cache)
 {
-	size_t len = xdr_getpos(&r->x);
-	uint32_t mark = htonl(RM_LAST_FRAG | (uint32_t)len);
-	int rc;
+	size_t len = xdr_getpos(&r->x), total = len;
+	struct iovec iov[3];
+	int n = 0, rc;
+	uint32_t mark;
 
-	if (cache)
-		drc_store(srv->drc, rq, r->buf + 4, len);
-	if (rq->kind == RPC_XPRT_UDP)
-		rc = udp_send(rq, r->buf + 4, len);
-	else {
-		memcpy(r->buf, &mark, 4);
-		rc = conn_send(rq->conn, r->buf, len + 4);
+	if (r->zcfound)
+		total += r->zclen;
+	if (cache) {
+		if (r->zcfound) {
+			/* the cache keeps one contiguous copy */
+			uint8_t *flat = req_alloc_raw(rq, total);
+
+			if (flat != NULL) {
+				memcpy(flat, r->buf + 4, r->zcoff);
+				memcpy(flat + r->zcoff, r->zc, r->zclen);
+				memcpy(flat + r->zcoff + r->zclen,
+				    r->buf + 4 + r->zcoff, len - r->zcoff);
+				drc_store(srv->drc, rq, flat, total);
+			}
+		} else
+			drc_store(srv->drc, rq, r->buf + 4, len);
 	}
+	mark = htonl(RM_LAST_FRAG | (uint32_t)total);
+	memcpy(r->buf, &mark, 4);
+	if (r->zcfound) {
+		iov[n].iov_base = r->buf;
+		iov[n++].iov_len = 4 + r->zcoff;
+		iov[n].iov_base = (void *)(uintptr_t)r->zc;
+		iov[n++].iov_len = r->zclen;
+		iov[n].iov_base = r->buf + 4 + r->zcoff;
+		iov[n++].iov_len = len - r->zcoff;
+	} else {
+		iov[n].iov_base = r->buf;
+		iov[n++].iov_len = 4 + len;
+	}
+	if (rq->kind == RPC_XPRT_UDP) {
+		/* no record mark in a datagram */
+		iov[0].iov_base = (char *)iov[0].iov_base + 4;
+		iov[0].iov_len -= 4;
+		rc = udp_sendv(rq, iov, n);
+	} else
+		rc = conn_sendv(rq->conn, iov, n);
 	if (rc != 0)
 		log_debug(LOG_D_XPRT, "reply to %s: %s", req_peer_str(rq),
 		    strerror(-rc));
@@ -181,16 +251,24 @@ reply_success(struct rpc_srv *srv, struct req *rq, void *res)
 	unsigned long sz;
 	bool ok;
 
+	bool wrap = rq->auth != NULL && rq->auth->encode_res != NULL;
+
 	sz = pd->xdr_res == RPC_XDR(xdr_void) ? 0 : xdr_sizeof(pd->xdr_res, res);
-	if (!reply_open(rq, &r, sz + (rq->auth != NULL &&
-	    rq->auth->encode_res != NULL ? WRAP_SLACK : 0))) {
+	/* a wrapping flavour (GSS) needs the data in the buffer */
+	if (rq->zc_buf != NULL && !wrap && sz >= rq->zc_len)
+		sz -= rq->zc_len;
+	else
+		rq->zc_buf = NULL;
+	if (!reply_open(rq, &r, sz + (wrap ? WRAP_SLACK : 0))) {
 		log_warnx("%s: no memory for a %lu byte reply", pd->name, sz);
 		reply_error(srv, rq, false, SYSTEM_ERR, 0, 0);
 		return;
 	}
+	if (rq->zc_buf != NULL)
+		reply_zerocopy(rq, &r);
 	ok = reply_accepted(rq, &r, SUCCESS);
 	if (ok) {
-		if (rq->auth != NULL && rq->auth->encode_res != NULL)
+		if (wrap)
 			ok = rq->auth->encode_res(rq, &r.x, pd->xdr_res, res);
 		else
 			ok = pd->xdr_res(&r.x, res);
@@ -292,7 +370,8 @@ drc_replay(struct rpc_srv *srv, struct req *rq)
 	if (rc == 1) {
 		struct reply r;
 
-		if ((r.buf = req_alloc(rq, clen + 4)) != NULL) {
+		memset(&r, 0, sizeof(r));
+		if ((r.buf = req_alloc_raw(rq, clen + 4)) != NULL) {
 			memcpy(r.buf + 4, cached, clen);
 			xdrmem_create(&r.x, (char *)r.buf + 4, (u_int)clen,
 			    XDR_ENCODE);

@@ -4,6 +4,7 @@
 #ifndef NFS_RPC_INT_H
 #define NFS_RPC_INT_H
 
+#include <sys/uio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -130,8 +131,8 @@ int	workers_start(struct rpc_srv *srv);
 void	workers_stop(struct rpc_srv *srv);
 /* server.c */
 void	srv_request_done(struct rpc_srv *srv, struct req *rq);
-int	conn_send(struct rpc_conn *c, const uint8_t *buf, size_t len);
-int	udp_send(struct req *rq, const uint8_t *buf, size_t len);
+int	conn_sendv(struct rpc_conn *c, struct iovec *iov, int n);
+int	udp_sendv(struct req *rq, struct iovec *iov, int n);
 void	srv_stat_add(struct rpc_srv *srv, unsigned long *ctr);
 
 /* dispatch.c */

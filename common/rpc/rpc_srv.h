@@ -131,6 +131,8 @@ struct req {
 	void			*priv;		/* per-request, for the daemon */
 
 	struct arena		 arena;
+	const void		*zc_buf;	/* see req_set_zerocopy() */
+	size_t			 zc_len;
 
 	/* private to the core */
 	struct rpc_conn		*conn;		/* TCP/LOCAL connection, or NULL */
@@ -149,6 +151,13 @@ void	*req_alloc(struct req *rq, size_t len);
 /* The same, not zeroed: for buffers about to be filled whole (READ data). */
 void	*req_alloc_raw(struct req *rq, size_t len);
 char	*req_strdup(struct req *rq, const char *s);
+/*
+ * The result holds buf[0..len) as an opaque's bytes (READ data): the core
+ * sends those bytes from buf without copying them into the reply, unless
+ * the flavour must wrap the reply (GSS integrity/privacy). buf must live
+ * until the reply is sent (the arena).
+ */
+void	 req_set_zerocopy(struct req *rq, const void *buf, size_t len);
 /* Numeric "host:port" of the caller, in the arena (for logs). */
 const char *req_peer_str(struct req *rq);
 /* Is the caller local: AF_LOCAL, or loopback source and destination? */

@@ -104,13 +104,12 @@ xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l)
 }
 
 int
-udp_send(struct req *rq, const uint8_t *buf, size_t len)
+udp_sendv(struct req *rq, struct iovec *iov, int niov)
 {
 	union {
 		struct cmsghdr	align;
 		uint8_t		b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} cbuf;
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 	struct msghdr mh;
 	struct cmsghdr *cm;
 
@@ -118,8 +117,8 @@ udp_send(struct req *rq, const uint8_t *buf, size_t len)
 	memset(&cbuf, 0, sizeof(cbuf));
 	mh.msg_name = &rq->peer;
 	mh.msg_namelen = rq->peerlen;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
+	mh.msg_iov = iov;
+	mh.msg_iovlen = (size_t)niov;
 	/* answer from the address the call was sent to */
 	if (rq->local.ss_family == AF_INET && !addr_is_any((struct sockaddr *)&rq->local)) {
 		struct in_pktinfo pi;

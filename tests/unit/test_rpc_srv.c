@@ -66,6 +66,34 @@ t_cred(struct req *rq, void *a, u_int *r)
 	return DISP_REPLY;
 }
 
+/* Bulk data sent without a copy: n bytes of a pattern, n from the call. */
+struct blob {
+	u_int	 len;
+	char	*val;
+};
+
+static bool_t
+xdr_blob(XDR *x, struct blob *b)
+{
+	return xdr_bytes(x, &b->val, &b->len, 1 << 20);
+}
+
+static enum disp
+t_bulk(struct req *rq, u_int *n, struct blob *r)
+{
+	u_int i;
+
+	if (*n > 1 << 20)
+		return DISP_GARBAGE;
+	if ((r->val = req_alloc_raw(rq, *n + 1)) == NULL)
+		return DISP_SYSERR;
+	for (i = 0; i < *n; i++)
+		r->val[i] = (char)(i * 7 + 3);
+	r->len = *n;
+	req_set_zerocopy(rq, r->val, r->len);
+	return DISP_REPLY;
+}
+
 static const struct rpc_proc t_procs[] = {
 	[0] = RPC_PROC_VOID(t_null, 0),
 	[1] = { RPC_FN(t_echo), RPC_XDR(xdr_wrapstring), RPC_XDR(xdr_wrapstring),
@@ -76,12 +104,14 @@ static const struct rpc_proc t_procs[] = {
 		sizeof(u_int), P_DRC, "t_count" },
 	[4] = { RPC_FN(t_cred), RPC_XDR(xdr_void), RPC_XDR(xdr_u_int), 0,
 		sizeof(u_int), P_CRED, "t_cred" },
-	/* 5: a hole */
+	[5] = { RPC_FN(t_bulk), RPC_XDR(xdr_u_int), RPC_XDR(xdr_blob),
+		sizeof(u_int), sizeof(struct blob), 0, "t_bulk" },
+	/* 6: past the end */
 };
 
 static const struct rpc_version t_vers[] = {
-	{ 1, t_procs, 5 },
-	{ 3, t_procs, 5 },
+	{ 1, t_procs, 6 },
+	{ 3, t_procs, 6 },
 };
 
 static const struct rpc_program t_prog = {
@@ -202,7 +232,7 @@ rejections(void **st)
 	clnt_destroy(c);
 
 	c = client(f, "udp", 3);
-	assert_int_equal(clnt_call(c, 5, RPC_XDR(xdr_void), NULL,
+	assert_int_equal(clnt_call(c, 6, RPC_XDR(xdr_void), NULL,
 	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
 	assert_int_equal(clnt_call(c, 99, RPC_XDR(xdr_void), NULL,
 	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
@@ -233,6 +263,43 @@ rejections(void **st)
 		assert_non_null(c);
 		assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
 		    RPC_XDR(xdr_void), NULL, tmo), RPC_PROGUNAVAIL);
+		clnt_destroy(c);
+	}
+}
+
+/* Replies whose bulk data is sent without a copy, odd sizes (padding). */
+static void
+zero_copy_replies(void **st)
+{
+	struct fixture *f = *st;
+	/* the fixture's arena allows about 96 KiB per call */
+	static const u_int sizes[] = { 0, 1, 3, 4, 5, 1023, 8191, 30001,
+	    65537 };
+	const char *protos[] = { "tcp", "udp" };
+	unsigned i, p, k;
+
+	for (p = 0; p < 2; p++) {
+		CLIENT *c = client(f, protos[p], 1);
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			struct blob b = { 0, NULL };
+			u_int n = sizes[i];
+
+			if (p == 1 && n > 8000)
+				continue;	/* libtirpc's UDP buffer */
+			assert_int_equal(clnt_call(c, 5, RPC_XDR(xdr_u_int),
+			    (char *)&n, RPC_XDR(xdr_blob), (char *)&b, tmo),
+			    RPC_SUCCESS);
+			assert_int_equal(b.len, n);
+			for (k = 0; k < n; k++)
+				if (b.val[k] != (char)(k * 7 + 3))
+					fail_msg("%s %u: byte %u differs",
+					    protos[p], n, k);
+			/* the call after it is still in step */
+			assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+			    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+			xdr_free(RPC_XDR(xdr_blob), (char *)&b);
+		}
 		clnt_destroy(c);
 	}
 }
@@ -423,6 +490,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(null_and_echo),
 		cmocka_unit_test(rejections),
+		cmocka_unit_test(zero_copy_replies),
 		cmocka_unit_test(replies_out_of_order),
 		cmocka_unit_test(rpc_mismatch),
 		cmocka_unit_test(drc_replays_over_udp),
