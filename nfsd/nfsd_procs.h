@@ -40,6 +40,9 @@ enum disp nfsd_proc_fsstat(struct req *, FSSTAT3args *, FSSTAT3res *);
 enum disp nfsd_proc_fsinfo(struct req *, FSINFO3args *, FSINFO3res *);
 enum disp nfsd_proc_pathconf(struct req *, PATHCONF3args *, PATHCONF3res *);
 
+/* xdr_write.c: WRITE3args decoded in place (the data is not copied) */
+bool_t	xdr_WRITE3args_inline(XDR *x, WRITE3args *a);
+
 /* nfs2_procs.c: the NFSv2 table (RFC 1094) */
 extern const struct rpc_proc nfsd_v2_procs[];
 extern const unsigned nfsd_v2_nprocs;

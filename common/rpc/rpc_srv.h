@@ -64,6 +64,10 @@ struct rpc_proc {
 #define RPC_PROC(fn, A, R, fl)						\
 	{ RPC_FN(fn), RPC_XDR(xdr_##A), RPC_XDR(xdr_##R), sizeof(A),	\
 	  sizeof(R), (fl), #fn }
+/* The same with hand-written codecs xa/xr for the types A/R. */
+#define RPC_PROC_XDR(fn, xa, A, xr, R, fl)				\
+	{ RPC_FN(fn), RPC_XDR(xa), RPC_XDR(xr), sizeof(A), sizeof(R),	\
+	  (fl), #fn }
 /* Procedure with void arguments and void result (NULL). */
 #define RPC_PROC_VOID(fn, fl)						\
 	{ RPC_FN(fn), RPC_XDR(xdr_void), RPC_XDR(xdr_void), 0, 0,	\
