@@ -199,7 +199,7 @@ install: all
 		$(INSTALL) -m 644 $$m $(DESTDIR)$(mandir)/man$$s/; done
 	$(INSTALL) -d $(DESTDIR)$(prefix)/share/doc/nfs-suite
 	$(INSTALL) -m 644 etc/exports.example etc/nfs-suite.conf.example \
-		$(DESTDIR)$(prefix)/share/doc/nfs-suite/ 2>/dev/null || true
+		$(DESTDIR)$(prefix)/share/doc/nfs-suite/
 	$(INSTALL) -d $(DESTDIR)$(prefix)/lib/systemd/system $(DESTDIR)$(sysconfdir)/init.d
 	for u in etc/systemd/*.service etc/systemd/*.socket; do [ -f "$$u" ] || continue; \
 		sed 's|@sbindir@|$(sbindir)|g; s|@sysconfdir@|$(sysconfdir)|g' $$u \
