@@ -23,7 +23,7 @@
  *	export		MOUNTPROC_EXPORT
  *
  * Output, one line per call (paths longer than 80 bytes are shown as
- * "<N bytes>"):
+ * "<N bytes>", unprintable bytes and backslashes as \ooo):
  *	local port N
  *	null: ok
  *	mnt PATH: OK fh=HEX flavors=1,390003	(version 3)
@@ -63,14 +63,27 @@ xdr_anypath(XDR *xdrs, char **p)
 	return xdr_string(xdrs, p, 1U << 20);
 }
 
+/* The path for printing: "<N bytes>" when long, else with unprintable
+ * bytes and backslashes as \ooo (one line per call, whatever the path). */
 static const char *
 showpath(const char *p)
 {
-	static char buf[32];
+	static char buf[4 * 80 + 1];
+	const unsigned char *s = (const unsigned char *)p;
+	size_t n = 0;
 
-	if (strlen(p) <= 80)
-		return p;
-	snprintf(buf, sizeof(buf), "<%zu bytes>", strlen(p));
+	if (strlen(p) > 80) {
+		snprintf(buf, sizeof(buf), "<%zu bytes>", strlen(p));
+		return buf;
+	}
+	for (; *s != '\0'; s++) {
+		if (*s < 0x20 || *s >= 0x7f || *s == '\\')
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\\%03o",
+			    *s);
+		else
+			buf[n++] = (char)*s;
+	}
+	buf[n] = '\0';
 	return buf;
 }
 
