@@ -78,9 +78,7 @@ conn_close(struct rpc_srv *srv, struct rpc_conn *c, const char *why)
 	atomic_store(&c->dead, true);
 	conn_unlink(srv, c);
 	srv->nconns--;
-	pthread_mutex_lock(&srv->stlock);
-	srv->st.conns_closed++;
-	pthread_mutex_unlock(&srv->stlock);
+	srv_stat_add(srv, &srv->st.conns_closed);
 	/*
 	 * Events for c may still sit in this round's epoll batch: keep it
 	 * allocated until the round ends (a resume entry and each request
@@ -136,18 +134,14 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 			    errno == ENOBUFS || errno == ENOMEM) &&
 			    srv->conns != NULL) {
 				/* out of descriptors: make room, try again */
-				pthread_mutex_lock(&srv->stlock);
-				srv->st.conns_evicted++;
-				pthread_mutex_unlock(&srv->stlock);
+				srv_stat_add(srv, &srv->st.conns_evicted);
 				conn_close(srv, conn_victim(srv), "descriptor limit");
 				continue;
 			}
 			return;
 		}
 		if (srv->nconns >= srv->cfg.max_conns && srv->conns != NULL) {
-			pthread_mutex_lock(&srv->stlock);
-			srv->st.conns_evicted++;
-			pthread_mutex_unlock(&srv->stlock);
+			srv_stat_add(srv, &srv->st.conns_evicted);
 			conn_close(srv, conn_victim(srv), "connection limit");
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -197,9 +191,7 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 		srv->conns = c;
 		c->last_active = time(NULL);
 		srv->nconns++;
-		pthread_mutex_lock(&srv->stlock);
-		srv->st.conns_accepted++;
-		pthread_mutex_unlock(&srv->stlock);
+		srv_stat_add(srv, &srv->st.conns_accepted);
 	}
 }
 
@@ -267,12 +259,8 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		rc = recmark_feed(&c->rm, p + off, n - off, &used);
 		off += used;
 		if (rc == -EMSGSIZE || rc == -EPROTO) {
-			pthread_mutex_lock(&srv->stlock);
-			if (rc == -EMSGSIZE)
-				srv->st.records_oversize++;
-			else
-				srv->st.records_bad++;
-			pthread_mutex_unlock(&srv->stlock);
+			srv_stat_add(srv, rc == -EMSGSIZE ?
+			    &srv->st.records_oversize : &srv->st.records_bad);
 			return -1;
 		}
 		if (rc < 0)

@@ -37,9 +37,7 @@ conn_reap_idle(struct rpc_srv *srv, time_t now)
 			break;
 		if (atomic_load(&c->inflight) > 0)
 			continue;
-		pthread_mutex_lock(&srv->stlock);
-		srv->st.conns_idle_closed++;
-		pthread_mutex_unlock(&srv->stlock);
+		srv_stat_add(srv, &srv->st.conns_idle_closed);
 		conn_close(srv, c, "idle");
 	}
 }

@@ -108,8 +108,7 @@ struct rpc_srv {
 	/* registrations made, for unregister */
 	struct rpc_reg		*regs;
 
-	pthread_mutex_t		 stlock;
-	struct rpc_srv_stats	 st;
+	struct rpc_srv_stats	 st;		/* atomic increments */
 };
 
 /* conn.c */

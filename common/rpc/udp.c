@@ -88,9 +88,7 @@ xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l)
 			/* overloaded: the client will retransmit */
 			free(buf);
 			free(rq);
-			pthread_mutex_lock(&srv->stlock);
-			srv->st.dropped++;
-			pthread_mutex_unlock(&srv->stlock);
+			srv_stat_add(srv, &srv->st.dropped);
 			continue;
 		}
 		/* keep only what arrived */
