@@ -94,6 +94,7 @@ on_timer(struct rpc_srv *srv, void *arg)
 	(void)srv;
 	(void)arg;
 	ofcache_sweep(nfsd.ofc, time(NULL));
+	ofcache_sweep(nfsd.pathc, time(NULL));
 }
 
 /*
@@ -105,7 +106,7 @@ static void
 raise_nofile(void)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)(conf.open_files + conf.max_conns +
+	rlim_t want = (rlim_t)(conf.open_files * 5 + conf.max_conns +
 	    conf.threads * 4 + 256);
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
@@ -231,7 +232,9 @@ main(int argc, char **argv)
 	xsrc = suite_conf_src(&sconf);
 	if (exp_holder_load(&nfsd.exports, &xsrc, ack_path, true) != 0)
 		fatalx("no usable exports");
-	if ((nfsd.ofc = ofcache_new((unsigned)conf.open_files)) == NULL)
+	if ((nfsd.ofc = ofcache_new((unsigned)conf.open_files)) == NULL ||
+	    (nfsd.pathc = ofcache_new_path((unsigned)conf.open_files * 4)) ==
+	    NULL)
 		fatalx("out of memory");
 	nfsd.udp = conf.udp;
 	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
@@ -280,6 +283,7 @@ main(int argc, char **argv)
 	rpc_srv_unregister(srv);
 	rpc_srv_free(srv);
 	ofcache_free(nfsd.ofc);
+	ofcache_free(nfsd.pathc);
 	gidcache_free(nfsd.gids);
 	exp_holder_destroy(&nfsd.exports);
 	free(binds);

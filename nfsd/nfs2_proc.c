@@ -590,7 +590,7 @@ forget(struct req *rq, const struct stat *st)
 	struct nfsd *nd = nfsd_of(rq);
 
 	if (nd->ofc != NULL && !S_ISDIR(st->st_mode) && st->st_nlink <= 1)
-		ofcache_forget(nd->ofc, st->st_dev, st->st_ino);
+		vfs_forget(rq, st->st_dev, st->st_ino);
 }
 
 /* RFC 1094 2.2.11 */

@@ -14,7 +14,9 @@
  *                              ... the operation, with *at() calls on the
  *                              vnode's O_PATH fd, as the caller, so the
  *                              kernel checks permissions as for a local user
- *   nfsd_release               back to root, drop the generation
+ *   nfsd_release               drop the generation (the thread keeps the
+ *                              caller's identity until the next call needs
+ *                              another: see vfs.c)
  */
 #ifndef NFSD_H
 #define NFSD_H
@@ -38,6 +40,7 @@
 #define NFSD_UDP_MAXDATA (32 * 1024)	/* READ/WRITE over UDP datagrams */
 
 struct ofcache;
+struct ofile;
 struct gidcache;
 
 /* The daemon: rq->ctx of every call. */
@@ -46,6 +49,7 @@ struct nfsd {
 	struct fh_key		 key;
 	_Atomic uint64_t	 write_verf;	/* see nfsd_write_verf() */
 	struct ofcache		*ofc;		/* open files for READ/WRITE */
+	struct ofcache		*pathc;		/* O_PATH fds: handle resolution */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
 	bool			 udp;		/* serve UDP */
 };
@@ -57,12 +61,13 @@ struct nfsd_rq {
 	const struct exp_client		*cl;	/* its entry for this caller */
 	uint32_t			 flags;	/* EXP_F_* for the call's flavour */
 	struct cred			 cred;	/* squashed: what the kernel sees */
-	bool				 as_caller;
 };
 
 /* An object opened by handle. */
 struct vnode {
-	int				 fd;	/* O_PATH (or as asked), owned */
+	int				 fd;	/* O_PATH (or as asked) */
+	struct ofile			*of;	/* fd belongs to this cache entry */
+	struct ofcache			*ofc;	/* (else fd is the vnode's own) */
 	struct stat			 st;	/* at open */
 	const struct exp_live_export	*ex;
 	struct fh_khandle		 kh;
@@ -108,6 +113,9 @@ int	vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 int	vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,
 	    const struct vnode *first, struct vnode *vn);
 void	vfs_close(struct vnode *vn);
+/* An object lost its last link (REMOVE, RENAME over it): close what the
+ * caches hold of it, so its space is freed. */
+void	vfs_forget(struct req *rq, dev_t dev, ino_t ino);
 /* Re-open a vnode's regular file or directory with other flags (O_RDONLY,
  * O_WRONLY...) as the caller (permission checked by the kernel); returns
  * the fd, -EINVAL for any other type of object, or -errno. */

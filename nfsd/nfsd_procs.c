@@ -122,7 +122,6 @@ nfsd_release(struct req *rq)
 
 	if (nr == NULL)
 		return;
-	vfs_as_root(rq);
 	exp_live_put(nr->gen);
 	rq->priv = NULL;
 }

@@ -12,6 +12,13 @@
  * One mutex guards the tables; it is never held across a system call that
  * may block on the disk (open, close, read, write, fsync). Closes of
  * evicted entries are collected and done after unlocking.
+ *
+ * A second kind of cache (ofcache_new_path) holds O_PATH fds of objects of
+ * any type: vfs_open_fh() resolves handles through it, so a request on a
+ * known object costs no open_by_handle_at(2) and no switch to root. Its
+ * entries are handed out as "fresh" when just opened and again every
+ * OFCACHE_REVALIDATE seconds, so the caller re-checks that a directory is
+ * still inside its export.
  */
 #include <sys/stat.h>
 #include <errno.h>
@@ -38,6 +45,7 @@ struct ofile {
 	ino_t			 ino;
 	int			 fd;
 	bool			 rw;		/* O_RDWR, else O_RDONLY */
+	time_t			 checked;	/* path cache: last revalidation */
 	bool			 dead;		/* unhashed: close at last put */
 	unsigned		 refs;
 	time_t			 used;		/* last put, time(NULL) */
@@ -45,6 +53,7 @@ struct ofile {
 
 struct ofcache {
 	pthread_mutex_t		 lock;
+	bool			 path;		/* O_PATH entries of any type */
 	unsigned		 max;
 	unsigned		 n;		/* hashed entries */
 	unsigned		 mask;		/* buckets - 1 */
@@ -114,6 +123,16 @@ ofcache_new(unsigned max)
 	}
 	oc->max = max;
 	oc->mask = nb - 1;
+	return oc;
+}
+
+struct ofcache *
+ofcache_new_path(unsigned max)
+{
+	struct ofcache *oc = ofcache_new(max);
+
+	if (oc != NULL)
+		oc->path = true;
 	return oc;
 }
 
@@ -319,6 +338,88 @@ ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
 	close_list(closes);
 	*ofp = nof;
 	return 0;
+}
+
+int
+ofcache_find_fh(struct ofcache *oc, const struct exp_live_export *ex,
+    const struct fh_khandle *kh, struct ofile **ofp, struct stat *st,
+    bool *fresh)
+{
+	struct ofile *of;
+	uint32_t id = ex->export_id, h = key_hash(id, kh);
+	time_t now = time(NULL);
+
+	*ofp = NULL;
+	*fresh = false;
+	pthread_mutex_lock(&oc->lock);
+	if ((of = lookup(oc, h, id, kh)) != NULL) {
+		hold(oc, of);
+		if (now - of->checked >= OFCACHE_REVALIDATE) {
+			of->checked = now;
+			*fresh = true;
+		}
+		pthread_mutex_unlock(&oc->lock);
+		/* current attributes, and deleted objects are stale */
+		if (fstat(of->fd, st) != 0 || st->st_nlink == 0) {
+			ofcache_drop(oc, of);
+			return -ESTALE;
+		}
+		*ofp = of;
+		return 0;
+	}
+	pthread_mutex_unlock(&oc->lock);
+	return -ENOENT;
+}
+
+int
+ofcache_open_fh(struct ofcache *oc, const struct exp_live_export *ex,
+    const struct fh_khandle *kh, struct ofile **ofp, struct stat *st)
+{
+	struct ofile *of, *nof, *closes = NULL;
+	uint32_t id = ex->export_id, h = key_hash(id, kh);
+	int rc, fd;
+
+	*ofp = NULL;
+	/* the caller is root here: open_by_handle_at needs it */
+	if ((rc = fh_open(ex->root_fd, kh, O_PATH, &fd, st)) != 0)
+		return rc;
+	if ((nof = calloc(1, sizeof(*nof))) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	nof->export_id = id;
+	nof->hash = h;
+	nof->kh = *kh;
+	nof->dev = st->st_dev;
+	nof->ino = st->st_ino;
+	nof->fd = fd;
+	nof->refs = 1;
+	nof->checked = time(NULL);
+
+	pthread_mutex_lock(&oc->lock);
+	if ((of = lookup(oc, h, id, kh)) != NULL) {
+		/* another thread opened it meanwhile: use that one */
+		hold(oc, of);
+		nof->cnext = closes;
+		closes = nof;
+		nof = of;
+	} else {
+		hash_insert(oc, nof);
+		trim(oc, &closes);
+	}
+	pthread_mutex_unlock(&oc->lock);
+	close_list(closes);
+	*ofp = nof;
+	return 0;
+}
+
+void
+ofcache_drop(struct ofcache *oc, struct ofile *of)
+{
+	pthread_mutex_lock(&oc->lock);
+	unhash(oc, of);
+	pthread_mutex_unlock(&oc->lock);
+	ofcache_put(oc, of);
 }
 
 int

@@ -18,6 +18,8 @@ struct vnode;
 
 /* A cache holding at most max open files; NULL on allocation failure. */
 struct ofcache *ofcache_new(unsigned max);
+/* A cache of O_PATH fds of objects of any type (vfs_open_fh()). */
+struct ofcache *ofcache_new_path(unsigned max);
 void	ofcache_free(struct ofcache *oc);
 /*
  * An open file for vn's object: O_RDWR when the object can be written
@@ -29,6 +31,25 @@ void	ofcache_free(struct ofcache *oc);
  */
 int	ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
 	    struct ofile **ofp);
+/*
+ * Path caches. ofcache_find_fh: a held O_PATH fd of the object kh names on
+ * export ex, and its current stat, if it is cached: 0, -ENOENT (not
+ * cached) or -ESTALE (deleted). *fresh is true when the entry is due for
+ * revalidation: the caller checks it is still inside the export and drops
+ * it if not. ofcache_open_fh: open it by handle (as root) and cache it;
+ * a new entry always wants that check. 0 or -errno.
+ */
+struct exp_live_export;
+struct fh_khandle;
+struct stat;
+#define OFCACHE_REVALIDATE	10	/* seconds */
+int	ofcache_find_fh(struct ofcache *oc, const struct exp_live_export *ex,
+	    const struct fh_khandle *kh, struct ofile **ofp, struct stat *st,
+	    bool *fresh);
+int	ofcache_open_fh(struct ofcache *oc, const struct exp_live_export *ex,
+	    const struct fh_khandle *kh, struct ofile **ofp, struct stat *st);
+/* Unhash an entry (no longer valid) and put the caller's reference. */
+void	ofcache_drop(struct ofcache *oc, struct ofile *of);
 int	ofile_fd(const struct ofile *of);
 void	ofcache_put(struct ofcache *oc, struct ofile *of);
 /* Close cached files of this inode once unused (REMOVE, RENAME over it,

@@ -51,7 +51,7 @@ static void
 forget_if_last(struct req *rq, const struct stat *st)
 {
 	if (S_ISREG(st->st_mode) && st->st_nlink <= 1)
-		ofcache_forget(nfsd_of(rq)->ofc, st->st_dev, st->st_ino);
+		vfs_forget(rq, st->st_dev, st->st_ino);
 }
 
 /* REMOVE and RMDIR: knfsd's nfsd_unlink(). */

@@ -22,10 +22,40 @@
 #include "common/log.h"
 #include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
+#include "nfsd/ofcache.h"
+
+/*
+ * The identity in force on this thread. Workers keep the last caller's
+ * identity between requests and switch only when the next caller differs
+ * (or for the few calls that need root), so a run of requests from one
+ * user costs no credential changes at all.
+ */
+static __thread struct {
+	bool		known;		/* the fields below are what is set */
+	uid_t		uid;
+	gid_t		gid;
+	unsigned	ngroups;
+	gid_t		groups[CRED_MAXGROUPS];
+} tid;
+
+static bool
+tid_is(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
+{
+	return tid.known && tid.uid == uid && tid.gid == gid &&
+	    tid.ngroups == ngroups &&
+	    memcmp(tid.groups, groups, ngroups * sizeof(*groups)) == 0;
+}
 
 static int
 set_ids(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
 {
+	if (tid_is(uid, gid, ngroups, groups))
+		return 0;
+	tid.known = false;
+	/* to root: fsuid first, it brings the filesystem capabilities back;
+	 * to a caller: groups and fsgid while we still may, fsuid last */
+	if (uid == 0)
+		setfsuid(0);
 	if (syscall(SYS_setgroups, (size_t)ngroups, groups) != 0)
 		return -errno;
 	setfsgid(gid);
@@ -33,21 +63,23 @@ set_ids(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
 	/* setfs*id report no errors: read back what is in force */
 	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
 		return -EPERM;
+	tid.uid = uid;
+	tid.gid = gid;
+	tid.ngroups = ngroups;
+	memcpy(tid.groups, groups, ngroups * sizeof(*groups));
+	tid.known = true;
 	return 0;
 }
 
 void
 vfs_as_root(struct req *rq)
 {
-	struct nfsd_rq *nr = nfsd_rq(rq);
-
-	if (nr == NULL || !nr->as_caller)
-		return;
-	/* fsuid first: it brings the filesystem capabilities back */
-	setfsuid(0);
-	setfsgid(0);
-	(void)syscall(SYS_setgroups, (size_t)0, NULL);
-	nr->as_caller = false;
+	(void)rq;
+	if (set_ids(0, 0, 0, NULL) != 0) {
+		/* cannot happen while we hold CAP_SETUID/CAP_SETGID */
+		log_warnx("cannot switch back to root");
+		tid.known = false;
+	}
 }
 
 void
@@ -55,17 +87,15 @@ vfs_as_caller(struct req *rq)
 {
 	struct nfsd_rq *nr = nfsd_rq(rq);
 
-	if (nr->as_caller)
-		return;
 	if (set_ids(nr->cred.uid, nr->cred.gid, nr->cred.ngroups,
 	    nr->cred.groups) != 0) {
 		/* never go on as root: make every later call fail */
 		log_warnx("cannot switch to uid %u gid %u",
 		    (unsigned)nr->cred.uid, (unsigned)nr->cred.gid);
+		tid.known = false;
 		setfsuid(65534);
 		setfsgid(65534);
 	}
-	nr->as_caller = true;
 }
 
 bool
@@ -136,6 +166,20 @@ admit(struct req *rq, const struct exp_live_export *ex)
 	return 0;
 }
 
+/*
+ * Is the object fd (stat st) still inside export ex? A directory moved out
+ * since we issued its handle must not be reachable through it. As root.
+ */
+static int
+contained(const struct exp_live_export *ex, int fd, const struct stat *st)
+{
+	if (st->st_dev != ex->dev)
+		return -ESTALE;
+	if (S_ISDIR(st->st_mode) && st->st_ino != ex->ino)
+		return fh_in_export(fd, ex->dev, ex->ino);
+	return 0;
+}
+
 static int
 open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
     const struct exp_live_export *want, struct vnode *vn)
@@ -144,9 +188,12 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 	struct nfsd_rq *nr = nfsd_rq(rq);
 	const struct exp_live_export *ex;
 	struct fh_fields f;
+	struct ofile *of = NULL;
+	bool fresh = false;
 	int rc, fd;
 
 	vn->fd = -1;
+	vn->of = NULL;
 	if ((rc = fh_decode(&nd->key, fh, fhlen, &f)) != 0)
 		return -EBADMSG;
 	if ((ex = exp_live_by_id(nr->gen, f.export_id)) == NULL ||
@@ -160,22 +207,36 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		return rc;
 	if (rq->pd != NULL && (rq->pd->flags & P_WRITE) && vfs_export_ro(rq))
 		return -EROFS;
-	vfs_as_root(rq);
-	rc = fh_open(ex->root_fd, &f.kh, flags, &fd, &vn->st);
-	if (rc == 0) {
-		/* a directory moved out of the export since we issued its
-		 * handle must not be reachable through it */
-		if (vn->st.st_dev != ex->dev)
-			rc = -ESTALE;
-		else if (S_ISDIR(vn->st.st_mode) && vn->st.st_ino != ex->ino)
-			rc = fh_in_export(fd, ex->dev, ex->ino);
-		if (rc != 0)
+	if (flags != O_PATH) {
+		/* not the common case: open it directly */
+		vfs_as_root(rq);
+		rc = fh_open(ex->root_fd, &f.kh, flags, &fd, &vn->st);
+		if (rc == 0 && (rc = contained(ex, fd, &vn->st)) != 0)
 			close(fd);
+		vfs_as_caller(rq);
+		if (rc != 0)
+			return rc == -ENOENT ? -ESTALE : rc;
+		vn->fd = fd;
+	} else {
+		/* the object cache: no open and no root for known objects */
+		rc = ofcache_find_fh(nd->pathc, ex, &f.kh, &of, &vn->st, &fresh);
+		if (rc == -ENOENT) {
+			vfs_as_root(rq);
+			rc = ofcache_open_fh(nd->pathc, ex, &f.kh, &of, &vn->st);
+			fresh = true;
+		}
+		if (rc == 0 && fresh) {
+			vfs_as_root(rq);
+			if ((rc = contained(ex, ofile_fd(of), &vn->st)) != 0)
+				ofcache_drop(nd->pathc, of);
+		}
+		vfs_as_caller(rq);
+		if (rc != 0)
+			return rc == -ENOENT ? -ESTALE : rc;
+		vn->fd = ofile_fd(of);
+		vn->of = of;
+		vn->ofc = nd->pathc;
 	}
-	vfs_as_caller(rq);
-	if (rc != 0)
-		return rc == -ENOENT ? -ESTALE : rc;
-	vn->fd = fd;
 	vn->ex = ex;
 	vn->kh = f.kh;
 	return 0;
@@ -198,9 +259,19 @@ vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,
 void
 vfs_close(struct vnode *vn)
 {
-	if (vn->fd >= 0)
+	if (vn->of != NULL)
+		ofcache_put(vn->ofc, vn->of);	/* the cache's fd */
+	else if (vn->fd >= 0)
 		close(vn->fd);
+	vn->of = NULL;
 	vn->fd = -1;
+}
+
+void
+vfs_forget(struct req *rq, dev_t dev, ino_t ino)
+{
+	ofcache_forget(nfsd_of(rq)->ofc, dev, ino);
+	ofcache_forget(nfsd_of(rq)->pathc, dev, ino);
 }
 
 int
@@ -305,6 +376,7 @@ vfs_lookup(struct req *rq, const struct vnode *dir, const char *name,
 	int rc, fd;
 
 	vn->fd = -1;
+	vn->of = NULL;
 	if (!S_ISDIR(dir->st.st_mode))
 		return -ENOTDIR;
 	if ((rc = vfs_check_name(name, true)) != 0)

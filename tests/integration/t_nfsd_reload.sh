@@ -58,7 +58,9 @@ mountd_pid=$(daemon_pid mountd)
 
 # ------------------------------------------------------------ the client
 coproc SH { exec "$NFSBENCH" shell 2>>"$T/shell.err"; }
-_PIDS+=("$SH_PID")
+# bash unsets SH_PID once the coprocess has been reaped: keep our own copy
+sh_pid=$SH_PID
+_PIDS+=("$sh_pid")
 LINE=
 sh_cmd() {
 	echo "$*" >&"${SH[1]}" || fail "nfsbench shell is gone"
@@ -201,5 +203,5 @@ must nfs-ls "nfs://127.0.0.1$D/b"
 ok "B exported again: the client's old handles work again, same connection"
 
 echo quit >&"${SH[1]}"
-wait_exit "$SH_PID" 10 || fail "nfsbench shell did not quit"
+wait_exit "$sh_pid" 10 || fail "nfsbench shell did not quit"
 check_daemons
