@@ -18,6 +18,7 @@
  *   -H n=HEX  a saved handle (groups "restarted", "nfsdenied" use them)
  *   -X path   a second export (group "forged": foreign handles)
  *   -a u:g    the anonymous identity squashing is expected to give
+ *   -W n      UDP window of the pipelined WRITEs (8)
  *
  * Groups: attr lookup io create readdir drc forged v2 setuid ro rootsquash
  * norootsquash allsquash mntdenied nfsdenied nfsallowed save restarted.
@@ -71,7 +72,7 @@ static const char *server, *export, *export2;
 static uint32_t	 o_uid, o_gid, o_groups[16], o_ngroups;
 static uint32_t	 anon_uid = 65534, anon_gid = 65534;
 static bool	 o_udp, o_nonpriv, o_nomount;
-static int	 o_port = 2049, o_timeout = 20;
+static int	 o_port = 2049, o_timeout = 20, o_udpwin = 8;
 static struct {
 	char		*name;
 	nfs_fh3		 fh;
@@ -2215,6 +2216,197 @@ g_drc(void)
 	rpc_set_next_xid(nfs.rpc, xid + 1000);
 }
 
+/* ---------------------------------------------------------------- group concurrency */
+#define NCONC	96
+
+/*
+ * Many requests in flight at once on one connection, with different
+ * credentials interleaved: each runs as its own caller (per-thread
+ * identity: fsuid/fsgid/groups), and WRITEs at many offsets all land.
+ */
+static void
+g_concurrency(void)
+{
+	struct call *c[NCONC];
+	CREATE3args ca[NCONC];
+	LOOKUP3res *l;
+	char names[NCONC][16];
+	nfs_fh3 gd, f;
+	fattr3 a = { 0 };
+	int i, wrong = 0, failed = 0, denied_ok = 0, allowed_ok = 0;
+	char why[256] = "";
+	uint32_t grp[1] = { 5000 };
+
+	/* a directory only group 5000 may write to */
+	if (!mkdir_fh(&wd, "g5000", 0770, &gd))
+		return;
+	{
+		sattr3 sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.gid.set_it = 1;
+		sa.gid.set_gid3_u.gid = 5000;
+		sa.mode.set_it = 1;
+		sa.mode.set_mode3_u.mode = 0770;
+		if (ST(setattr3(&gd, sa, NULL)) != NFS3_OK) {
+			check(false, "setup", "SETATTR gid 5000: %s", lasterr);
+			return;
+		}
+	}
+	for (i = 0; i < NCONC; i++) {
+		/* even: 3000+i%3 in group 5000 (allowed); odd: no group */
+		if (i % 2 == 0)
+			set_cred(&nfs, 3000 + (uint32_t)(i % 3), 3000, 1, grp);
+		else
+			set_cred(&nfs, 4000 + (uint32_t)(i % 5), 4000, 0, NULL);
+		snprintf(names[i], sizeof(names[i]), "c%03d", i);
+		memset(&ca[i], 0, sizeof(ca[i]));
+		ca[i].where.dir = i % 2 == 0 || i % 4 == 1 ? gd : wd;
+		ca[i].where.name = names[i];
+		ca[i].how.mode = UNCHECKED;
+		ca[i].how.createhow3_u.obj_attributes = sa_mode(0640);
+		c[i] = call_new((zdrproc_t)zdr_CREATE3res, sizeof(CREATE3res));
+		if (rpc_nfs3_create_async(nfs.rpc, call_cb, &ca[i], c[i]) != 0) {
+			check(false, "send", "cannot queue CREATE %d", i);
+			return;
+		}
+	}
+	as_default();
+	for (i = 0; i < NCONC; i++) {
+		CREATE3res *r = call_wait(&nfs, c[i], 0);
+		bool in_gd = i % 2 == 0 || i % 4 == 1;
+		int st = ST(r);
+
+		if (r == NULL) {
+			failed++;
+			continue;
+		}
+		if (i % 2 == 0 && st == NFS3_OK)
+			allowed_ok++;
+		else if (i % 4 == 1 && st == NFS3ERR_ACCES)
+			denied_ok++;
+		else if (i % 4 == 3 && st == NFS3_OK)
+			allowed_ok++;
+		else if (strlen(why) < 200)
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			    " c%03d(%s): %s;", i, in_gd ? "g5000" : "wd", st3(st));
+	}
+	check(failed == 0 && allowed_ok == NCONC / 2 + NCONC / 4 &&
+	    denied_ok == NCONC / 4, "mixed-credentials",
+	    "%d CREATEs in flight with interleaved credentials: %d without "
+	    "reply, %d/%d allowed, %d/%d denied as expected:%s", NCONC, failed,
+	    allowed_ok, NCONC / 2 + NCONC / 4, denied_ok, NCONC / 4, why);
+	arena_reset();
+	for (i = 0; i < NCONC; i++) {
+		uint32_t want = i % 2 == 0 ? 3000 + (uint32_t)(i % 3) :
+		    4000 + (uint32_t)(i % 5);
+		if (i % 4 == 1)
+			continue;
+		l = lookup3(i % 2 == 0 ? &gd : &wd, names[i]);
+		if (ST(l) != NFS3_OK || la.uid != want ||
+		    la.gid != (i % 2 == 0 ? 3000U : 4000U))
+			wrong++;
+	}
+	check(wrong == 0, "mixed-credentials-owners", "%d files with the wrong "
+	    "owner (another request's identity)", wrong);
+	arena_reset();
+	/* WRITEs at many offsets in flight, then read back */
+	if (mkfile(&wd, "pipe", 0644, &f)) {
+		static char blk[NCONC][4096];
+		WRITE3args wa[NCONC];
+		READ3res *r;
+		int bad = 0;
+
+		/*
+		 * UDP: a window of 8, since a datagram the socket buffers drop
+		 * is the client's to resend, and libnfs does not.
+		 */
+		int win = o_udp ? o_udpwin : NCONC, j;
+
+		for (i = 0; i < NCONC; i++) {
+			memset(blk[i], 'A' + i % 26, sizeof(blk[i]));
+			memset(&wa[i], 0, sizeof(wa[i]));
+			wa[i].file = f;
+			wa[i].offset = (uint64_t)(NCONC - 1 - i) * sizeof(blk[i]);
+			wa[i].count = sizeof(blk[i]);
+			wa[i].stable = i % 3 == 0 ? FILE_SYNC : UNSTABLE;
+			wa[i].data.data_len = sizeof(blk[i]);
+			wa[i].data.data_val = blk[i];
+			c[i] = call_new((zdrproc_t)zdr_WRITE3res, sizeof(WRITE3res));
+			if (rpc_nfs3_write_async(nfs.rpc, call_cb, &wa[i], c[i]) != 0) {
+				check(false, "send", "cannot queue WRITE %d", i);
+				return;
+			}
+			if ((i + 1) % win != 0 && i != NCONC - 1)
+				continue;
+			for (j = i + 1 - ((i % win) + 1); j <= i; j++) {
+				WRITE3res *w = call_wait(&nfs, c[j], 0);
+				if (ST(w) != NFS3_OK ||
+				    w->WRITE3res_u.resok.count != 4096)
+					bad++;
+			}
+		}
+		check(bad == 0, "pipelined-writes", "%d of %d WRITEs in flight "
+		    "failed", bad, NCONC);
+		arena_reset();
+		(void)commit3(&f, 0, 0);
+		for (i = 0, bad = 0; i < NCONC; i++) {
+			r = read3(&f, (uint64_t)(NCONC - 1 - i) * 4096, 4096);
+			if (ST(r) != NFS3_OK || r->READ3res_u.resok.count != 4096 ||
+			    memcmp(r->READ3res_u.resok.data.data_val, blk[i], 4096))
+				bad++;
+			if (i % 16 == 0)
+				arena_reset();
+		}
+		check(bad == 0 && attrs(&f, &a) && a.size == NCONC * 4096,
+		    "pipelined-writes-data", "%d blocks wrong after %d pipelined "
+		    "WRITEs, size %llu", bad, NCONC, (unsigned long long)a.size);
+	}
+}
+
+/*
+ * A Linux client over UDP keeps 16 requests in flight (udp_slot_table_
+ * entries) of wsize 32 KiB: the server's socket must hold such a burst,
+ * or every dropped WRITE costs the client a retransmission timeout.
+ */
+static void
+g_udpburst(void)
+{
+	enum { N = 16, SZ = 32 * 1024 };
+	static char blk[N][SZ];
+	struct call *c[N];
+	WRITE3args wa[N];
+	nfs_fh3 f;
+	int i, bad = 0, round;
+
+	if (!mkfile(&wd, "burst", 0644, &f))
+		return;
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < N; i++) {
+			memset(blk[i], 'a' + i, SZ);
+			memset(&wa[i], 0, sizeof(wa[i]));
+			wa[i].file = f;
+			wa[i].offset = (uint64_t)(round * N + i) * SZ;
+			wa[i].count = SZ;
+			wa[i].stable = UNSTABLE;
+			wa[i].data.data_len = SZ;
+			wa[i].data.data_val = blk[i];
+			c[i] = call_new((zdrproc_t)zdr_WRITE3res, sizeof(WRITE3res));
+			if (rpc_nfs3_write_async(nfs.rpc, call_cb, &wa[i], c[i]) != 0) {
+				check(false, "send", "cannot queue WRITE %d", i);
+				return;
+			}
+		}
+		for (i = 0; i < N; i++) {
+			WRITE3res *w = call_wait(&nfs, c[i], 0);
+			if (ST(w) != NFS3_OK)
+				bad++;
+		}
+		arena_reset();
+	}
+	check(bad == 0, "writes-16x32k", "%d of %d WRITEs of 32 KiB sent 16 at "
+	    "a time got no reply (dropped by the server's socket?)", bad, 4 * N);
+}
+
 /* ---------------------------------------------------------------- group forged */
 static bool
 refused(int st)
@@ -3072,6 +3264,8 @@ static const struct {
 	{ "create", g_create, true },
 	{ "readdir", g_readdir, true },
 	{ "drc", g_drc, true },
+	{ "concurrency", g_concurrency, true },
+	{ "udpburst", g_udpburst, true },
 	{ "forged", g_forged, true },
 	{ "v2", g_v2, false },
 	{ "setuid", g_setuid, true },
@@ -3105,7 +3299,7 @@ main(int argc, char **argv)
 	bool mntdenied = false;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((ch = getopt(argc, argv, "UPNu:g:G:a:p:X:H:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "UPNu:g:G:a:p:X:H:t:W:")) != -1) {
 		switch (ch) {
 		case 'U': o_udp = true; break;
 		case 'P': o_nonpriv = true; break;
@@ -3124,6 +3318,7 @@ main(int argc, char **argv)
 		case 'p': o_port = atoi(optarg); break;
 		case 'X': export2 = optarg; break;
 		case 't': o_timeout = atoi(optarg); break;
+		case 'W': o_udpwin = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
 		case 'H':
 			if ((p = strchr(optarg, '=')) == NULL || nsaved >= 16)
 				usage();

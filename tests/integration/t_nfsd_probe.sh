@@ -2,8 +2,10 @@
 # t_nfsd_probe: tests/clients/nfsprobe (libnfs raw RPC) against rpc.nfsd:
 # every NFSv3 procedure with its results checked (attr, lookup, io, create,
 # readdir), the duplicate request cache (a retransmitted REMOVE, CREATE,
-# MKDIR, RENAME answered from the cache), forged and foreign handles, all
-# NFSv2 procedures, and setuid clearing; over TCP, then again over UDP.
+# MKDIR, RENAME answered from the cache), many requests in flight with
+# interleaved credentials, forged and foreign handles, all NFSv2
+# procedures, and setuid clearing; over TCP, then again over UDP; then a
+# UDP burst of 16 x 32 KiB WRITEs, all answered.
 # The export is a directory on ext4 (no_root_squash); a second export gives
 # the foreign handles.
 # timeout: 120
@@ -55,7 +57,7 @@ EOF2
 start_rpcbind
 start_nfs
 
-groups="attr lookup io create readdir drc forged v2 setuid"
+groups="attr lookup io create readdir drc concurrency forged v2 setuid"
 probe tcp -X "$E/b" 127.0.0.1 "$E/a" $groups
 probe udp -U -X "$E/b" 127.0.0.1 "$E/a" $groups
 
@@ -66,4 +68,9 @@ done
 ! grep -rq WRAP "$E/a" || fail "a huge-offset WRITE landed in a file"
 [ ! -e /etc/passwd/x ] || true
 ok "no data from the huge-offset WRITEs"
+
+# A Linux client's UDP burst: 16 WRITEs of 32 KiB in flight (its slot
+# table, wsize 32 KiB). Every one must be answered: a datagram the
+# server's socket buffer drops costs the client a retransmit timeout.
+probe udpburst -U -t 3 127.0.0.1 "$E/a" udpburst
 check_daemons
