@@ -78,6 +78,22 @@ listener_add(struct rpc_srv *srv, int fd, enum rpc_xprt_kind kind,
 	return 0;
 }
 
+/*
+ * A UDP socket must hold a burst of calls while the workers are busy:
+ * clients send up to 16 or so 32 KiB requests at once (knfsd sizes its
+ * buffers the same way). As root the system's rmem_max does not apply.
+ */
+static void
+udp_buffers(int fd)
+{
+	int sz = 4 * 1024 * 1024;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
 int
 rpc_srv_listen(struct rpc_srv *srv, enum rpc_xprt_kind kind,
     const struct sockaddr *sa, socklen_t len)
@@ -101,6 +117,7 @@ rpc_srv_listen(struct rpc_srv *srv, enum rpc_xprt_kind kind,
 		if (sa->sa_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 		if (kind == RPC_XPRT_UDP) {
+			udp_buffers(fd);
 			if (sa->sa_family == AF_INET)
 				setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 			else
@@ -147,6 +164,7 @@ rpc_srv_listen_fd(struct rpc_srv *srv, int fd)
 	if (kind == RPC_XPRT_UDP) {
 		int on = 1;
 
+		udp_buffers(fd);
 		if (ss.ss_family == AF_INET)
 			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 		else
