@@ -126,3 +126,27 @@ suite_conf_opt(struct suite_overrides *o, int opt, const char *arg)
 	}
 	return -ENOENT;
 }
+
+int
+suite_conf_check_exports(const struct suite_conf *sc, const char *prog)
+{
+	struct exp_live_src src = suite_conf_src(sc);
+	const struct exp_err *w;
+	struct exp_table *t;
+	struct exp_err err;
+	char buf[512];
+	size_t i, n;
+
+	if (exp_load(src.file, src.dir, &t, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, exp_err_fmt(&err, buf,
+		    sizeof(buf)));
+		return 1;
+	}
+	w = exp_warnings(t, &n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s: warning: %s\n", prog,
+		    exp_err_fmt(&w[i], buf, sizeof(buf)));
+	printf("%zu export%s\n", exp_count(t), exp_count(t) == 1 ? "" : "s");
+	exp_table_free(t);
+	return 0;
+}

@@ -57,6 +57,13 @@ void	suite_conf_free(struct suite_conf *sc);
 void	suite_conf_print(FILE *fp, const struct suite_conf *sc);
 /* Where exports come from. */
 struct exp_live_src suite_conf_src(const struct suite_conf *sc);
+/*
+ * -t of the daemons: load the exports files (not the etab: the files are
+ * what the administrator is checking) and print the errors as
+ * "prog: file:line:col: message", the warnings, and the number of exports.
+ * Returns the exit status: 0, or 1 when the files do not load.
+ */
+int	suite_conf_check_exports(const struct suite_conf *sc, const char *prog);
 /* <state-dir>/<prog>.exports-hash: 0 or -ENAMETOOLONG. */
 int	suite_conf_ack_path(const struct suite_conf *sc, const char *prog,
 	    char *buf, size_t len);

@@ -166,31 +166,6 @@ on_signal(struct rpc_srv *srv, int sig, void *arg)
 	}
 }
 
-/* -t: check the config and the exports, print problems, exit status. */
-static int
-check_exports(struct mountd_main *m)
-{
-	struct exp_table *t;
-	struct exp_err err;
-	struct stat st;
-	char buf[512];
-	const char *etab = m->src.etab;
-	int rc;
-
-	if (etab != NULL && stat(etab, &st) == 0)
-		rc = exp_load(etab, NULL, &t, &err);
-	else
-		rc = exp_load(m->src.file, m->src.dir, &t, &err);
-	if (rc != 0) {
-		fprintf(stderr, "rpc.mountd: %s\n",
-		    exp_err_fmt(&err, buf, sizeof(buf)));
-		return 1;
-	}
-	printf("%zu exports\n", exp_count(t));
-	exp_table_free(t);
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -220,13 +195,18 @@ main(int argc, char **argv)
 	}
 	if (apply_config(&m, &da, &o) != 0)
 		return 1;
-	if (da.print_conf) {
-		conf_print(stdout, "mountd", mountd_keys, &m.mc);
-		suite_conf_print(stdout, &m.sc);
-		return 0;
+	if (da.print_conf || da.check_only) {
+		if (da.print_conf) {
+			conf_print(stdout, "mountd", mountd_keys, &m.mc);
+			suite_conf_print(stdout, &m.sc);
+			rc = 0;
+		} else
+			rc = suite_conf_check_exports(&m.sc, "rpc.mountd");
+		conf_free_values(mountd_keys, &m.mc);
+		suite_conf_free(&m.sc);
+		conf_file_free(da.cf);
+		return rc;
 	}
-	if (da.check_only)
-		return check_exports(&m);
 
 	log_init(da.foreground, "mountd");
 	log_set_debug(da.debug);

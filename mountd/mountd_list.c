@@ -1,8 +1,9 @@
 /*
  * mountd_list.c: NULL, EXPORT, EXPORTALL and DUMP: the lists showmount
  * prints. EXPORT gives each export with the groups exp_showmount() built
- * the way nfs-utils' mountd does (an export open to everyone has no
- * groups; showmount -e prints "(everyone)"); DUMP gives the rmtab.
+ * the way nfs-utils' mountd does ("*" alone is the group "*"; "*" beside
+ * other clients leaves no groups, which showmount -e prints as
+ * "(everyone)"); DUMP gives the rmtab.
  */
 #include <errno.h>
 #include <string.h>

@@ -188,25 +188,19 @@ main(int argc, char **argv)
 	if (suite_conf_ack_path(&sconf, "rpc.nfsd", ack_path,
 	    sizeof(ack_path)) != 0)
 		fatalx("state directory path too long");
-	if (da.print_conf) {
-		suite_conf_print(stdout, &sconf);
-		conf_print(stdout, "nfsd", nfsd_keys, &conf);
-		return 0;
+	if (da.print_conf || da.check_only) {
+		if (da.print_conf) {
+			suite_conf_print(stdout, &sconf);
+			conf_print(stdout, "nfsd", nfsd_keys, &conf);
+			rc = 0;
+		} else
+			rc = suite_conf_check_exports(&sconf, "rpc.nfsd");
+		conf_free_values(nfsd_keys, &conf);
+		suite_conf_free(&sconf);
+		conf_file_free(da.cf);
+		return rc;
 	}
 	exp_holder_init(&nfsd.exports);
-	if (da.check_only) {
-		struct exp_live_src src = suite_conf_src(&sconf);
-		struct exp_live *gen;
-		struct exp_err err;
-		char buf[512];
-
-		if (exp_live_load(&src, true, &gen, &err) != 0) {
-			fprintf(stderr, "%s\n", exp_err_fmt(&err, buf, sizeof(buf)));
-			return 1;
-		}
-		exp_live_put(gen);
-		return 0;
-	}
 
 	/* the modes clients send are the modes files get */
 	umask(0);
