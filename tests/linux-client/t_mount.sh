@@ -53,7 +53,7 @@ must mount -t nfs -o vers=3,proto=tcp,nolock "$SERVER_ADDR:$EXPORT" $M
 must grep " $M nfs " /proc/mounts
 opts=$OUT
 for o in vers=3 proto=tcp rsize=1048576 wsize=1048576 "addr=$SERVER_ADDR"; do
-	assert_match "[ ,]$o[ ,]" "$opts" "$o in /proc/mounts"
+	assert_match "[ ,]${o}[ ,]" "$opts" "$o in /proc/mounts"
 done
 ok "/proc/mounts: vers=3 proto=tcp rsize=wsize=1048576"
 
@@ -156,10 +156,15 @@ host_answer() {
 	"${@:2}"
 	: >"$T/guest1/$1.done"
 }
+SM_mounted='' SM_unmounted=''
 showmount_a() {
-	SHOWMOUNT_A=$(showmount -a "$SERVER_ADDR" 2>&1)
-	printf '+ showmount -a %s (%s)\n%s\n' "$SERVER_ADDR" "$1" "$SHOWMOUNT_A"
-	eval "SM_$1=\$SHOWMOUNT_A"
+	local out
+	out=$(showmount -a "$SERVER_ADDR" 2>&1)
+	printf '+ showmount -a %s (%s)\n%s\n' "$SERVER_ADDR" "$1" "$out"
+	case $1 in
+	mounted) SM_mounted=$out ;;
+	unmounted) SM_unmounted=$out ;;
+	esac
 }
 
 guest_start 1 "$T/guest.sh" -t 200 -e "EXPORT=$T/export" \

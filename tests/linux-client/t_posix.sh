@@ -56,7 +56,7 @@ host_check() {
 	fail "the host did not answer $1 within 120 s"
 }
 # tstep NAME: step, with its duration recorded for the timings.
-T_LAST= T_NAME=
+T_LAST='' T_NAME=''
 : >/share/timings
 tstep() {
 	local now
@@ -396,7 +396,7 @@ start_adding() {
 stop_adding() {
 	kill "$ADDER" 2>/dev/null
 	wait "$ADDER" 2>/dev/null
-	ls "$E/big" | grep -c '^n' >"$T/guest1/added-during"
+	find "$E/big" -name 'n*' | wc -l >"$T/guest1/added-during"
 	echo "+ the server added $(cat "$T/guest1/added-during") files during the listing"
 }
 
