@@ -2380,7 +2380,7 @@ g_udpburst(void)
 
 	if (!mkfile(&wd, "burst", 0644, &f))
 		return;
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 8; round++) {
 		for (i = 0; i < N; i++) {
 			memset(blk[i], 'a' + i, SZ);
 			memset(&wa[i], 0, sizeof(wa[i]));
@@ -2404,7 +2404,7 @@ g_udpburst(void)
 		arena_reset();
 	}
 	check(bad == 0, "writes-16x32k", "%d of %d WRITEs of 32 KiB sent 16 at "
-	    "a time got no reply (dropped by the server's socket?)", bad, 4 * N);
+	    "a time got no reply (dropped by the server's socket?)", bad, 8 * N);
 }
 
 /* ---------------------------------------------------------------- group forged */
