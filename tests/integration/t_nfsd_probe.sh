@@ -25,9 +25,11 @@ start_nfs() {
 	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d"
 	must_exit_0 mountd
+	# shellcheck disable=SC2119
 	start_nfsd
 	wait_rpc 100005 3
 }
+# shellcheck disable=SC2120  # arguments are optional
 start_nfsd() {
 	start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d" "$@"
@@ -56,9 +58,9 @@ EOF2
 start_rpcbind
 start_nfs
 
-groups="attr lookup io create readdir drc concurrency forged v2 setuid"
-probe tcp -X "$E/b" 127.0.0.1 "$E/a" $groups
-probe udp -U -X "$E/b" 127.0.0.1 "$E/a" $groups
+groups=(attr lookup io create readdir drc concurrency forged v2 setuid)
+probe tcp -X "$E/b" 127.0.0.1 "$E/a" "${groups[@]}"
+probe udp -U -X "$E/b" 127.0.0.1 "$E/a" "${groups[@]}"
 
 # the wrapped writes left nothing behind at offset 0 and nothing escaped
 for f in "$E"/a/probe.*.io/f; do

@@ -22,9 +22,11 @@ start_nfs() {
 	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d"
 	must_exit_0 mountd
+	# shellcheck disable=SC2119
 	start_nfsd
 	wait_rpc 100005 3
 }
+# shellcheck disable=SC2120  # arguments are optional
 start_nfsd() {
 	start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d" "$@"
@@ -62,16 +64,20 @@ done
 verf1=$(awk '$1 == "verf" { print $2 }' "$T/probe-save.out")
 
 stop_daemon nfsd KILL
+# shellcheck disable=SC2119
 start_nfsd
 probe after -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
 probe after-udp -U -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
 verf2=$(awk '$1 == "verf" { print $2 }' "$T/probe-after.out")
-[ -n "$verf1" ] && [ -n "$verf2" ] || fail "no write verifiers printed"
+if [ -z "$verf1" ] || [ -z "$verf2" ]; then
+	fail "no write verifiers printed"
+fi
 [ "$verf1" != "$verf2" ] || fail "write verifier $verf1 unchanged across a restart"
 ok "write verifier changed across the restart: $verf1 -> $verf2"
 
 # and once more, with the daemon stopped cleanly
 stop_daemon nfsd TERM
+# shellcheck disable=SC2119
 start_nfsd
 probe after2 -N "${hargs[@]}" 127.0.0.1 "$E/r" restarted
 d=$(ls -d "$E"/r/probe.*.save)

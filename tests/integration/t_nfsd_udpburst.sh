@@ -26,9 +26,11 @@ start_nfs() {
 	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d"
 	must_exit_0 mountd
+	# shellcheck disable=SC2119
 	start_nfsd
 	wait_rpc 100005 3
 }
+# shellcheck disable=SC2120  # arguments are optional
 start_nfsd() {
 	start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
 	    -e "$T/exports" -E "$T/exports.d" "$@"
