@@ -42,8 +42,8 @@ static bool
 tid_is(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
 {
 	return tid.known && tid.uid == uid && tid.gid == gid &&
-	    tid.ngroups == ngroups &&
-	    memcmp(tid.groups, groups, ngroups * sizeof(*groups)) == 0;
+	    tid.ngroups == ngroups && (ngroups == 0 ||
+	    memcmp(tid.groups, groups, ngroups * sizeof(*groups)) == 0);
 }
 
 static int
@@ -66,7 +66,8 @@ set_ids(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
 	tid.uid = uid;
 	tid.gid = gid;
 	tid.ngroups = ngroups;
-	memcpy(tid.groups, groups, ngroups * sizeof(*groups));
+	if (ngroups > 0)
+		memcpy(tid.groups, groups, ngroups * sizeof(*groups));
 	tid.known = true;
 	return 0;
 }
