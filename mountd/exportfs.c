@@ -645,24 +645,6 @@ warn_table(const struct exp_table *t)
 			    exp_at(t, i)->path);
 }
 
-static int
-make_dir(const char *dir)
-{
-	char buf[PATH_MAX], *p;
-
-	if (str_copy(buf, dir, sizeof(buf)) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static const char etab_header[] =
     "# The exported table, written by exportfs: edit the exports files "
     "and run\n# `exportfs -r` instead of this file.\n";
@@ -756,7 +738,7 @@ change(struct ctx *c, int argc, char **argv)
 		goto nomem;
 	memcpy(out, etab_header, sizeof(etab_header) - 1);
 	memcpy(out + sizeof(etab_header) - 1, text, len);
-	if ((r = make_dir(c->sc.state_dir)) != 0 ||
+	if ((r = mkdir_p(c->sc.state_dir, 0755)) != 0 ||
 	    (r = atomic_write_file(c->sc.etab, out,
 	    sizeof(etab_header) - 1 + len, 0644)) != 0) {
 		fprintf(stderr, "exportfs: %s: %s\n", c->sc.etab, strerror(-r));

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
@@ -124,28 +125,6 @@ apply_config(struct mountd_main *m, const struct daemon_args *da,
 	return 0;
 }
 
-/* mkdir -p, 0755. */
-static int
-make_dir(const char *dir)
-{
-	char buf[PATH_MAX], *p;
-	struct stat st;
-
-	if (str_copy(buf, dir, sizeof(buf)) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return -errno;
-	if (stat(buf, &st) != 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
 static void
 on_signal(struct rpc_srv *srv, int sig, void *arg)
 {
@@ -217,7 +196,7 @@ main(int argc, char **argv)
 			    m.mc.pidfile);
 		fatalx("pidfile %s: %s", m.mc.pidfile, strerror(-pidfd));
 	}
-	if ((rc = make_dir(m.sc.state_dir)) != 0)
+	if ((rc = mkdir_p(m.sc.state_dir, 0755)) != 0)
 		fatalx("state directory %s: %s", m.sc.state_dir,
 		    strerror(-rc));
 	if ((rc = fh_key_load_or_create(m.sc.keyfile, &m.md.key)) != 0)

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
@@ -211,8 +212,8 @@ main(int argc, char **argv)
 			    conf.pidfile);
 		fatalx("%s: %s", conf.pidfile, strerror(-pidfd));
 	}
-	if (mkdir(sconf.state_dir, 0755) != 0 && errno != EEXIST)
-		fatal("%s", sconf.state_dir);
+	if ((rc = mkdir_p(sconf.state_dir, 0755)) != 0)
+		fatalx("state directory %s: %s", sconf.state_dir, strerror(-rc));
 	if ((rc = fh_key_load_or_create(sconf.keyfile, &nfsd.key)) != 0)
 		fatalx("handle key %s: %s", sconf.keyfile, strerror(-rc));
 	/* a new verifier on every start: clients resend unstable writes */

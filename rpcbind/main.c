@@ -250,23 +250,13 @@ static int
 prepare_state_dir(const char *dir, uid_t uid, gid_t gid)
 {
 	struct stat st;
-	char parent[PATH_MAX], *p;
+	int rc;
 
 	/* Parents as root 0755 (mkdir -p), the directory itself 0700. */
-	if (str_copy(parent, dir, sizeof(parent)) >= sizeof(parent))
-		return -ENAMETOOLONG;
-	for (p = parent + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(parent, 0755) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return -errno;
+	if ((rc = mkdir_p(dir, 0700)) != 0)
+		return rc;
 	if (lstat(dir, &st) != 0)
 		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
 	if (geteuid() == 0 && (st.st_uid != uid || st.st_gid != gid) &&
 	    lchown(dir, uid, gid) != 0)
 		return -errno;
