@@ -141,6 +141,7 @@ test_nfsd_dir_OBJS := $(B)/nfsd/cookie.o
 test_ofcache_OBJS := $(B)/nfsd/ofcache.o
 test_gidcache_OBJS := $(B)/nfsd/gidcache.o
 test_nfsd_xdr_OBJS := $(B)/nfsd/xdr_write.o
+test_fhmemo_OBJS := $(B)/nfsd/fhmemo.o
 test_nfsd_attr_OBJS := $(B)/nfsd/attr.o $(B)/nfsd/sattr.o
 test_mountd_OBJS := $(B)/mountd/mountd_procs.o $(B)/mountd/mountd_mnt.o $(B)/mountd/mountd_list.o $(B)/mountd/rmtab.o
 

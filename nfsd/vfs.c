@@ -20,6 +20,7 @@
 
 #include "common/fh_resolve.h"
 #include "common/log.h"
+#include "nfsd/fhmemo.h"
 #include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/ofcache.h"
@@ -195,7 +196,7 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 
 	vn->fd = -1;
 	vn->of = NULL;
-	if ((rc = fh_decode(&nd->key, fh, fhlen, &f)) != 0)
+	if ((rc = fhmemo_decode(&nd->key, fh, fhlen, &f)) != 0)
 		return -EBADMSG;
 	if ((ex = exp_live_by_id(nr->gen, f.export_id)) == NULL ||
 	    fh_match_export(&f, ex->export_id, ex->volid) != 0)
@@ -436,7 +437,7 @@ encode(struct req *rq, const struct exp_live_export *ex,
 	f.kh = *kh;
 	if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
 		return -ENOMEM;
-	if ((rc = fh_encode(&nfsd_of(rq)->key, &f, form, buf, &len)) != 0)
+	if ((rc = fhmemo_encode(&nfsd_of(rq)->key, &f, form, buf, &len)) != 0)
 		return rc;
 	*fhp = buf;
 	*lenp = len;
