@@ -22,6 +22,7 @@
 #include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/daemon.h"
+#include "common/hostcache.h"
 #include "common/log.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -252,12 +253,16 @@ main(int argc, char **argv)
 	    rpc_srv_port(m.srv, RPC_XPRT_TCP, AF_INET),
 	    rmtab_count(m.md.rmtab));
 
+	/* threads only after detaching: fork() keeps none */
+	if ((m.md.hosts = hostcache_new(4096)) == NULL)
+		fatalx("cannot start the host name resolver");
 	rc = rpc_srv_run(m.srv, sigfd, on_signal, &m);
 	if (rc != 0)
 		log_warnx("server: %s", strerror(-rc));
 	rpc_srv_unregister(m.srv);
 
 	rpc_srv_free(m.srv);
+	hostcache_free(m.md.hosts);
 	exp_holder_destroy(&m.md.exports);
 	rmtab_free(m.md.rmtab);
 	fh_key_clear(&m.md.key);

@@ -67,11 +67,16 @@ void	rmtab_ents_free(struct rmtab_ent *ents, size_t n);
 
 /* ------------------------------------------------------------ the daemon */
 
+struct hostcache;
 struct mountd {
 	struct exp_holder	 exports;
 	struct fh_key		 key;
 	struct rmtab		*rmtab;
+	struct hostcache	*hosts;		/* client names, for wildcards */
 };
+
+/* How long a MNT may wait for the first lookup of a client's name. */
+#define MOUNTD_NAME_WAIT_MS	2000
 
 /*
  * Normalize an absolute path lexically: collapse "//" and "/./", resolve

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/hostcache.h"
 #include "common/fh_resolve.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -201,7 +202,6 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 	const struct exp_client *c;
 	const struct exp_live_export *x;
 	struct exp_live *l = NULL;
-	struct exp_peer peer;
 	struct fh_fields f;
 	struct stat st;
 	char host[ADDR_STRLEN], why[64], safe[512], esafe[512];
@@ -219,10 +219,8 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 		refuse(rq, path, "no exports loaded");
 		return -EACCES;
 	}
-	memset(&peer, 0, sizeof(peer));
-	peer.addr = (const struct sockaddr *)&rq->peer;
-	peer.name = NULL;
-	if ((c = exp_match_under(l->table, r->path, &peer)) == NULL) {
+	if ((c = hostcache_match_under(m->hosts, l->table, r->path,
+	    (const struct sockaddr *)&rq->peer, MOUNTD_NAME_WAIT_MS)) == NULL) {
 		refuse(rq, path, "no export entry or access denied");
 		rc = -EACCES;
 		goto out;
@@ -405,7 +403,6 @@ mountd_pathconf(struct req *rq, mnt_dirpath *a, ppathcnf *res)
 	const struct exp_client *c;
 	const struct exp_live_export *x;
 	struct exp_live *l;
-	struct exp_peer peer;
 	char path[PATH_MAX];
 	long v;
 	int fd = -1;
@@ -416,9 +413,8 @@ mountd_pathconf(struct req *rq, mnt_dirpath *a, ppathcnf *res)
 		return DISP_REPLY;
 	if ((l = exp_holder_get(&m->exports)) == NULL)
 		return DISP_REPLY;
-	memset(&peer, 0, sizeof(peer));
-	peer.addr = (const struct sockaddr *)&rq->peer;
-	if ((c = exp_match_under(l->table, path, &peer)) == NULL ||
+	if ((c = hostcache_match_under(m->hosts, l->table, path,
+	    (const struct sockaddr *)&rq->peer, MOUNTD_NAME_WAIT_MS)) == NULL ||
 	    (x = exp_live_by_export(l, c->export)) == NULL ||
 	    ((c->opts.flags & EXP_F_INSECURE) == 0 && !req_is_privileged(rq)))
 		goto out;

@@ -20,6 +20,7 @@
 #include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/daemon.h"
+#include "common/hostcache.h"
 #include "common/log.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -273,6 +274,9 @@ main(int argc, char **argv)
 	}
 	log_notice("rpc.nfsd %s serving NFS v3 and v2 on port %ld (%ld threads)",
 	    PACKAGE_VERSION, conf.port, conf.threads);
+	/* threads only after detaching: fork() keeps none */
+	if ((nfsd.hosts = hostcache_new(4096)) == NULL)
+		fatalx("cannot start the host name resolver");
 	rc = rpc_srv_run(srv, sigfd, on_signal, NULL);
 	log_notice("rpc.nfsd exiting");
 	rpc_srv_unregister(srv);
@@ -280,6 +284,7 @@ main(int argc, char **argv)
 	ofcache_free(nfsd.ofc);
 	ofcache_free(nfsd.pathc);
 	gidcache_free(nfsd.gids);
+	hostcache_free(nfsd.hosts);
 	exp_holder_destroy(&nfsd.exports);
 	free(binds);
 	conf_free_values(nfsd_keys, &conf);

@@ -38,10 +38,12 @@
 #define NFSD_WTMAX	(1024 * 1024)
 #define NFSD_DTPREF	(64 * 1024)	/* READDIR preferred size */
 #define NFSD_UDP_MAXDATA (32 * 1024)	/* READ/WRITE over UDP datagrams */
+#define NFSD_NAME_WAIT_MS 2000		/* first lookup of a client's name */
 
 struct ofcache;
 struct ofile;
 struct gidcache;
+struct hostcache;
 
 /* The daemon: rq->ctx of every call. */
 struct nfsd {
@@ -51,6 +53,7 @@ struct nfsd {
 	struct ofcache		*ofc;		/* open files for READ/WRITE */
 	struct ofcache		*pathc;		/* O_PATH fds: handle resolution */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
+	struct hostcache	*hosts;		/* client names, for wildcards */
 	bool			 udp;		/* serve UDP */
 };
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/fh_resolve.h"
+#include "common/hostcache.h"
 #include "common/log.h"
 #include "nfsd/fhmemo.h"
 #include "nfsd/gidcache.h"
@@ -133,14 +134,12 @@ static int
 admit(struct req *rq, const struct exp_live_export *ex)
 {
 	struct nfsd_rq *nr = nfsd_rq(rq);
-	struct exp_peer peer;
 	struct cred_squash sq;
 	const struct exp_client *cl;
 	uint32_t flavor = call_flavor(rq), flags;
 
-	memset(&peer, 0, sizeof(peer));
-	peer.addr = (const struct sockaddr *)&rq->peer;
-	if ((cl = exp_match_export(ex->e, &peer)) == NULL) {
+	if ((cl = hostcache_match_export(nfsd_of(rq)->hosts, ex->e,
+	    (const struct sockaddr *)&rq->peer, NFSD_NAME_WAIT_MS)) == NULL) {
 		log_debug(LOG_D_EXPORT, "%s: %s not exported to this client",
 		    req_peer_str(rq), ex->e->path);
 		return -EACCES;
@@ -355,12 +354,10 @@ cross_mount(struct req *rq, const struct vnode *dir, const char *name,
 			return 0;
 		}
 		if (x->parent == NULL) {
-			struct exp_peer peer;
 			const struct exp_client *cl;
 
-			memset(&peer, 0, sizeof(peer));
-			peer.addr = (const struct sockaddr *)&rq->peer;
-			cl = exp_match_export(x->e, &peer);
+			cl = hostcache_match_export(nfsd_of(rq)->hosts, x->e,
+			    (const struct sockaddr *)&rq->peer, NFSD_NAME_WAIT_MS);
 			if (cl != NULL && (cl->opts.flags & EXP_F_NOHIDE)) {
 				*exp = x;	/* nohide */
 				return 0;
