@@ -13,6 +13,7 @@
 
 #include "common/util.h"
 #include "rpcbind/rpcbd.h"
+#include "xdr/xdr_cstring.h"
 
 #define RPCBD_MAXARGS	8800	/* forwarded arguments/results (UDP) */
 #define RPCBD_MAXSTR	1024	/* netids, addresses, owners */
@@ -50,7 +51,7 @@ xdr_rpcbd_u32(XDR *xdrs, rpcbd_u32 *p)
 static bool_t
 xdr_rpcbd_str(XDR *xdrs, rpcbd_str *p)
 {
-	return xdr_string(xdrs, p, RPCBD_MAXSTR);
+	return xdr_cstring(xdrs, p, RPCBD_MAXSTR);	/* no NUL inside */
 }
 
 static bool_t
