@@ -338,7 +338,8 @@ callit(struct req *rq, rpcbd_rmtargs *a, rpcbd_rmtres *res, bool indirect)
 		    a->prog, a->vers);
 		rpcbd_stat_rmtcall(rb->db, rpcbd_sv(rq), a->prog, a->vers,
 		    a->proc, rq->netid, false, indirect);
-		return indirect ? DISP_SYSERR : DISP_DROP;
+		/* INDIRECT reports errors (RFC 1833): as if not registered */
+		return indirect ? DISP_PROG_UNAVAIL : DISP_DROP;
 	}
 	rc = rpcbd_forward(rq, a, &svc, res);
 	rpcbd_stat_rmtcall(rb->db, rpcbd_sv(rq), a->prog, a->vers, a->proc,
@@ -347,7 +348,9 @@ callit(struct req *rq, rpcbd_rmtargs *a, rpcbd_rmtres *res, bool indirect)
 		log_debug(LOG_D_CALL, "forward %lu/%lu/%lu for %s: %s",
 		    (unsigned long)a->prog, (unsigned long)a->vers,
 		    (unsigned long)a->proc, req_peer_str(rq), strerror(-rc));
-		return indirect ? DISP_SYSERR : DISP_DROP;
+		if (!indirect)
+			return DISP_DROP;
+		return rc == -ENOENT ? DISP_PROG_UNAVAIL : DISP_SYSERR;
 	}
 	return DISP_REPLY;
 }

@@ -502,6 +502,9 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 	case DISP_PROC_UNAVAIL:
 		reply_error(srv, rq, false, PROC_UNAVAIL, 0, 0);
 		break;
+	case DISP_PROG_UNAVAIL:
+		reply_error(srv, rq, false, PROG_UNAVAIL, 0, 0);
+		break;
 	case DISP_AUTHERR:
 		reply_autherr(srv, rq, rq->auth_stat);
 		break;

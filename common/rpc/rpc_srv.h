@@ -34,6 +34,8 @@ enum disp {
 	DISP_SYSERR,	/* reply SYSTEM_ERR */
 	DISP_GARBAGE,	/* reply GARBAGE_ARGS (semantic decode failure) */
 	DISP_PROC_UNAVAIL, /* reply PROC_UNAVAIL (procedure switched off) */
+	DISP_PROG_UNAVAIL, /* reply PROG_UNAVAIL (e.g. for another program:
+			      rpcbind's INDIRECT) */
 	DISP_AUTHERR,	/* reply AUTH_ERROR with rq->auth_stat */
 };
 

@@ -59,6 +59,13 @@ t_count(struct req *rq, void *a, u_int *r)
 }
 
 static enum disp
+t_noprog(struct req *rq, void *a, void *r)
+{
+	(void)rq; (void)a; (void)r;
+	return DISP_PROG_UNAVAIL;
+}
+
+static enum disp
 t_cred(struct req *rq, void *a, u_int *r)
 {
 	(void)a;
@@ -106,12 +113,14 @@ static const struct rpc_proc t_procs[] = {
 		sizeof(u_int), P_CRED, "t_cred" },
 	[5] = { RPC_FN(t_bulk), RPC_XDR(xdr_u_int), RPC_XDR(xdr_blob),
 		sizeof(u_int), sizeof(struct blob), 0, "t_bulk" },
-	/* 6: past the end */
+	[6] = { RPC_FN(t_noprog), RPC_XDR(xdr_void), RPC_XDR(xdr_void), 0, 0, 0,
+		"t_noprog" },
+	/* 7: past the end */
 };
 
 static const struct rpc_version t_vers[] = {
-	{ 1, t_procs, 6 },
-	{ 3, t_procs, 6 },
+	{ 1, t_procs, 7 },
+	{ 3, t_procs, 7 },
 };
 
 static const struct rpc_program t_prog = {
@@ -232,8 +241,11 @@ rejections(void **st)
 	clnt_destroy(c);
 
 	c = client(f, "udp", 3);
-	assert_int_equal(clnt_call(c, 6, RPC_XDR(xdr_void), NULL,
+	assert_int_equal(clnt_call(c, 7, RPC_XDR(xdr_void), NULL,
 	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
+	/* a handler may answer PROG_UNAVAIL (rpcbind's INDIRECT) */
+	assert_int_equal(clnt_call(c, 6, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROGUNAVAIL);
 	assert_int_equal(clnt_call(c, 99, RPC_XDR(xdr_void), NULL,
 	    RPC_XDR(xdr_void), NULL, tmo), RPC_PROCUNAVAIL);
 	/* a string that claims 1000 bytes and has none */
