@@ -232,7 +232,6 @@ main(int argc, char **argv)
 	    (nfsd.pathc = ofcache_new_path((unsigned)conf.open_files * 4)) ==
 	    NULL)
 		fatalx("out of memory");
-	nfsd.udp = conf.udp;
 	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
 		fatalx("out of memory");
 
@@ -242,6 +241,7 @@ main(int argc, char **argv)
 	sc.idle_timeout = (unsigned)conf.idle_timeout;
 	sc.max_record = NFSD_WTMAX + 64 * 1024;
 	sc.queue_max = (unsigned)conf.threads * 64;
+	sc.no_udp = !conf.udp;
 	if ((srv = rpc_srv_new(&sc)) == NULL)
 		fatalx("out of memory");
 	rpc_srv_add_program(srv, nfsd_program(&nfsd));

@@ -54,7 +54,6 @@ struct nfsd {
 	struct ofcache		*pathc;		/* O_PATH fds: handle resolution */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
 	struct hostcache	*hosts;		/* client names, for wildcards */
-	bool			 udp;		/* serve UDP */
 };
 
 /* Per call, in the arena: rq->priv. */

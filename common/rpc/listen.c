@@ -188,6 +188,8 @@ rpc_srv_listen_std(struct rpc_srv *srv, int port, const char *const *bind_addrs)
 		if (addr_pton(*a, &ss, &sl) != 0)
 			return -EINVAL;
 		for (k = 0; k < 2; k++) {
+			if (kinds[k] == RPC_XPRT_UDP && srv->cfg.no_udp)
+				continue;
 			addr_set_port((struct sockaddr *)&ss, p);
 			rc = rpc_srv_listen(srv, kinds[k], (struct sockaddr *)&ss, sl);
 			if (rc == -EADDRINUSE && port == 0 && p != 0) {

@@ -220,6 +220,7 @@ struct rpc_srv_config {
 	unsigned	max_inflight;	/* per connection (64) */
 	unsigned	send_timeout;	/* seconds a reply may wait for a
 					   stalled reader (30) */
+	bool		no_udp;		/* rpc_srv_listen_std: TCP only */
 };
 
 struct rpc_srv_stats {
@@ -245,7 +246,7 @@ int	rpc_srv_listen(struct rpc_srv *srv, enum rpc_xprt_kind kind,
 	    const struct sockaddr *sa, socklen_t len);
 /*
  * Listen on port (0: one ephemeral port shared by all four where it can be)
- * on the wildcard addresses: udp, tcp, udp6, tcp6. IPv6 failing because the
+ * on the wildcard addresses: udp, tcp, udp6, tcp6 (no UDP with no_udp). IPv6 failing because the
  * host has no IPv6 is not an error. If bind_addrs is non-NULL it is a
  * NULL-terminated list of numeric addresses to bind instead of the
  * wildcards. Returns 0 or -errno.

@@ -51,3 +51,13 @@ grep -q "refused mount request from 192.0.2.2" "$T/mountd.log" ||
     fail "mountd did not log the refusal"
 ok "a client without a name gets nothing from a wildcard export"
 check_daemons
+
+# [nfsd] udp = no: TCP only, and only TCP is registered
+stop_daemon nfsd
+start_daemon nfsd "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" \
+    -e "$T/exports" -E "$T/exports.d" -o udp=no
+wait_rpc 100003 3 tcp
+must rpcinfo -p 127.0.0.1
+assert_nomatch "100003 +3 +udp" "$OUT" "no NFS over UDP registered"
+mustnot rpcinfo -T udp 127.0.0.1 100003 3
+ok "udp = no: rpc.nfsd serves TCP only"
