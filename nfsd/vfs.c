@@ -2,15 +2,11 @@
  * vfs.c: handles to objects, the export checks, and per-thread identity.
  *
  * Identity: the thread opens objects by handle as root (open_by_handle_at
- * needs CAP_DAC_READ_SEARCH), then sets its supplementary groups (raw
- * setgroups: glibc's would change every thread), fsgid and fsuid to the
- * caller's squashed credentials. With a non-zero fsuid the kernel drops the
- * filesystem capabilities from the thread's effective set, so every *at()
- * call that follows is checked exactly as for a local user; setting fsuid
- * back to 0 restores them.
+ * needs CAP_DAC_READ_SEARCH), then takes the caller's squashed credentials
+ * (common/ident.h), so every *at() call that follows is checked exactly as
+ * for a local user. Workers keep the last caller's identity between
+ * requests and switch only when the next caller differs.
  */
-#include <sys/fsuid.h>
-#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/admit.h"
 #include "common/fh_resolve.h"
+#include "common/ident.h"
 #include "common/hostcache.h"
 #include "common/log.h"
 #include "nfsd/fhmemo.h"
@@ -26,63 +24,13 @@
 #include "nfsd/nfsd.h"
 #include "nfsd/ofcache.h"
 
-/*
- * The identity in force on this thread. Workers keep the last caller's
- * identity between requests and switch only when the next caller differs
- * (or for the few calls that need root), so a run of requests from one
- * user costs no credential changes at all.
- */
-static __thread struct {
-	bool		known;		/* the fields below are what is set */
-	uid_t		uid;
-	gid_t		gid;
-	unsigned	ngroups;
-	gid_t		groups[CRED_MAXGROUPS];
-} tid;
-
-static bool
-tid_is(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
-{
-	return tid.known && tid.uid == uid && tid.gid == gid &&
-	    tid.ngroups == ngroups && (ngroups == 0 ||
-	    memcmp(tid.groups, groups, ngroups * sizeof(*groups)) == 0);
-}
-
-static int
-set_ids(uid_t uid, gid_t gid, unsigned ngroups, const gid_t *groups)
-{
-	if (tid_is(uid, gid, ngroups, groups))
-		return 0;
-	tid.known = false;
-	/* to root: fsuid first, it brings the filesystem capabilities back;
-	 * to a caller: groups and fsgid while we still may, fsuid last */
-	if (uid == 0)
-		setfsuid(0);
-	if (syscall(SYS_setgroups, (size_t)ngroups, groups) != 0)
-		return -errno;
-	setfsgid(gid);
-	setfsuid(uid);
-	/* setfs*id report no errors: read back what is in force */
-	if ((uid_t)setfsuid((uid_t)-1) != uid || (gid_t)setfsgid((gid_t)-1) != gid)
-		return -EPERM;
-	tid.uid = uid;
-	tid.gid = gid;
-	tid.ngroups = ngroups;
-	if (ngroups > 0)
-		memcpy(tid.groups, groups, ngroups * sizeof(*groups));
-	tid.known = true;
-	return 0;
-}
-
 void
 vfs_as_root(struct req *rq)
 {
 	(void)rq;
-	if (set_ids(0, 0, 0, NULL) != 0) {
-		/* cannot happen while we hold CAP_SETUID/CAP_SETGID */
+	/* cannot fail while we hold CAP_SETUID/CAP_SETGID */
+	if (ident_root() != 0)
 		log_warnx("cannot switch back to root");
-		tid.known = false;
-	}
 }
 
 void
@@ -90,15 +38,11 @@ vfs_as_caller(struct req *rq)
 {
 	struct nfsd_rq *nr = nfsd_rq(rq);
 
-	if (set_ids(nr->cred.uid, nr->cred.gid, nr->cred.ngroups,
-	    nr->cred.groups) != 0) {
-		/* never go on as root: make every later call fail */
+	/* on failure ident_set leaves the thread as nobody, never root */
+	if (ident_set(nr->cred.uid, nr->cred.gid, nr->cred.ngroups,
+	    nr->cred.groups) != 0)
 		log_warnx("cannot switch to uid %u gid %u",
 		    (unsigned)nr->cred.uid, (unsigned)nr->cred.gid);
-		tid.known = false;
-		setfsuid(65534);
-		setfsgid(65534);
-	}
 }
 
 bool
@@ -113,19 +57,6 @@ vfs_export_ro(const struct req *rq)
 	return (nfsd_rq(rq)->flags & EXP_F_RO) != 0;
 }
 
-/* The flavour an export's sec= list is checked against. */
-static uint32_t
-call_flavor(const struct req *rq)
-{
-	switch (rq->cred.flavor) {
-	case CRED_RPCSEC_GSS:
-		return rq->cred.gss_service == 3 ? EXP_SEC_KRB5P :
-		    rq->cred.gss_service == 2 ? EXP_SEC_KRB5I : EXP_SEC_KRB5;
-	default:
-		return EXP_SEC_SYS;	/* AUTH_NONE is anonymous AUTH_SYS */
-	}
-}
-
 /*
  * The first handle of a call fixes the export: who may use it, with which
  * flags, and as whom.
@@ -134,50 +65,23 @@ static int
 admit(struct req *rq, const struct exp_live_export *ex)
 {
 	struct nfsd_rq *nr = nfsd_rq(rq);
-	struct cred_squash sq;
-	const struct exp_client *cl;
-	uint32_t flavor = call_flavor(rq), flags;
+	struct admit a;
+	int rc;
 
-	if ((cl = hostcache_match_export(nfsd_of(rq)->hosts, ex->e,
-	    (const struct sockaddr *)&rq->peer, NFSD_NAME_WAIT_MS)) == NULL) {
-		log_debug(LOG_D_EXPORT, "%s: %s not exported to this client",
-		    req_peer_str(rq), ex->e->path);
-		return -EACCES;
-	}
-	if (exp_sec_flags(&cl->opts, flavor, &flags) != 0 ||
-	    exp_squash(&cl->opts, flavor, &sq) != 0)
-		return -EACCES;
-	if (!(flags & EXP_F_INSECURE) && !req_is_privileged(rq)) {
-		log_debug(LOG_D_EXPORT, "%s: insecure port for %s",
-		    req_peer_str(rq), ex->e->path);
-		return -EPERM;
+	if ((rc = admit_export(nfsd_of(rq)->hosts, ex, rq, NFSD_NAME_WAIT_MS,
+	    &a)) != 0) {
+		log_debug(LOG_D_EXPORT, "%s: %s refused: %s", req_peer_str(rq),
+		    ex->e->path, strerror(-rc));
+		return rc;
 	}
 	nr->ex = ex;
-	nr->cl = cl;
-	nr->flags = flags;
+	nr->cl = a.cl;
+	nr->flags = a.flags;
 	nr->cred = rq->cred;
-	if (rq->cred.flavor == CRED_AUTH_NONE)
-		cred_anon(&nr->cred, sq.anonuid, sq.anongid);
-	else {
-		/* manage-gids: the server's idea of the user's groups */
-		if (nfsd_of(rq)->gids != NULL)
-			(void)gidcache_apply(nfsd_of(rq)->gids, &nr->cred);
-		cred_squash(&nr->cred, &sq);
-	}
-	return 0;
-}
-
-/*
- * Is the object fd (stat st) still inside export ex? A directory moved out
- * since we issued its handle must not be reachable through it. As root.
- */
-static int
-contained(const struct exp_live_export *ex, int fd, const struct stat *st)
-{
-	if (st->st_dev != ex->dev)
-		return -ESTALE;
-	if (S_ISDIR(st->st_mode) && st->st_ino != ex->ino)
-		return fh_in_export(fd, ex->dev, ex->ino);
+	/* manage-gids: the server's idea of the user's groups */
+	if (rq->cred.flavor != CRED_AUTH_NONE && nfsd_of(rq)->gids != NULL)
+		(void)gidcache_apply(nfsd_of(rq)->gids, &nr->cred);
+	admit_cred(rq, &a, &nr->cred);
 	return 0;
 }
 
@@ -212,7 +116,7 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		/* not the common case: open it directly */
 		vfs_as_root(rq);
 		rc = fh_open(ex->root_fd, &f.kh, flags, &fd, &vn->st);
-		if (rc == 0 && (rc = contained(ex, fd, &vn->st)) != 0)
+		if (rc == 0 && (rc = admit_contained(ex, fd, &vn->st)) != 0)
 			close(fd);
 		vfs_as_caller(rq);
 		if (rc != 0)
@@ -228,7 +132,7 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		}
 		if (rc == 0 && fresh) {
 			vfs_as_root(rq);
-			if ((rc = contained(ex, ofile_fd(of), &vn->st)) != 0)
+			if ((rc = admit_contained(ex, ofile_fd(of), &vn->st)) != 0)
 				ofcache_drop(nd->pathc, of);
 		}
 		vfs_as_caller(rq);
