@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -363,6 +364,34 @@ usage(const char *prog, const char *usage_extra)
 	    "%s%s\n", prog, !lines && n > 0 ? " " : "", lines ? "" : x);
 	if (lines)
 		printf("%s%s", x, x[n - 1] == '\n' ? "" : "\n");
+	printf("  --config FILE, --check-config, --print-config, "
+	    "--foreground, --help, --version\n");
+}
+
+/* The long forms every daemon takes; a daemon's own come first. */
+static const struct option common_long[] = {
+	{ "config",		required_argument,	NULL, 'f' },
+	{ "check-config",	no_argument,		NULL, 't' },
+	{ "print-config",	no_argument,		NULL, 'T' },
+	{ "foreground",		no_argument,		NULL, 'F' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+};
+#define NCOMMON_LONG	(sizeof(common_long) / sizeof(common_long[0]))
+
+/* Is c one of the daemon's own options (a letter in extra_opts, or a
+ * long-only value >= 256 in extra_long)? */
+static bool
+is_extra(int c, const char *extra_opts, const struct option *extra_long)
+{
+	const struct option *o;
+
+	if (c > 0 && c < 256 && c != ':' && strchr(extra_opts, c) != NULL)
+		return true;
+	for (o = extra_long; o != NULL && o->name != NULL; o++)
+		if (o->flag == NULL && o->val == c && c >= 256)
+			return true;
+	return false;
 }
 
 /*
@@ -416,6 +445,19 @@ daemon_parse_args(int argc, char **argv, const char *section,
     int (*extra)(int opt, const char *optarg, void *arg), void *arg,
     struct daemon_args *da, int *optindp)
 {
+	return daemon_parse_args_long(argc, argv, section, extra_opts, NULL,
+	    usage_extra, extra, arg, da, optindp);
+}
+
+int
+daemon_parse_args_long(int argc, char **argv, const char *section,
+    const char *extra_opts, const struct option *extra_long,
+    const char *usage_extra,
+    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
+    struct daemon_args *da, int *optindp)
+{
+	struct option *longopts = NULL;
+	size_t nlong = 0, i;
 	struct parse_err perr;
 	char *optstr = NULL, **overrides = NULL;
 	const char *prog = prog_name(argc > 0 ? argv[0] : NULL);
@@ -444,16 +486,28 @@ daemon_parse_args(int argc, char **argv, const char *section,
 		goto out;
 	}
 	snprintf(optstr, len, "+:%s%s", extra_opts, COMMON_OPTS);
+	while (extra_long != NULL && extra_long[nlong].name != NULL)
+		nlong++;
+	if ((longopts = calloc(nlong + NCOMMON_LONG + 1,
+	    sizeof(*longopts))) == NULL) {
+		snprintf(da->err, sizeof(da->err), "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nlong; i++)
+		longopts[i] = extra_long[i];
+	for (i = 0; i < NCOMMON_LONG; i++)
+		longopts[nlong + i] = common_long[i];
 
 	optind = 0;	/* glibc: full re-initialisation, for repeated calls */
 	opterr = 0;
-	while ((c = getopt(argc, argv, optstr)) != -1) {
+	while ((c = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
 		if (c == '?') {
-			/* "--long": getopt reports '-'; name the whole word */
-			if (optopt == '-' && optind < argc)
+			/* an unknown or ambiguous long option: name it */
+			if (optopt == 0 && optind > 0 && optind <= argc)
 				snprintf(da->err, sizeof(da->err),
-				    "unknown option %s (no long options; -h "
-				    "lists them)", argv[optind]);
+				    "unknown option %s (--help lists them)",
+				    argv[optind - 1]);
 			else
 				snprintf(da->err, sizeof(da->err),
 				    "unknown option -%c", optopt);
@@ -466,13 +520,19 @@ daemon_parse_args(int argc, char **argv, const char *section,
 			rc = -EINVAL;
 			goto out;
 		}
-		if (strchr(extra_opts, c) != NULL) {
+		if (is_extra(c, extra_opts, extra_long)) {
 			if (extra == NULL ||
 			    (rc = extra(c, optarg, arg)) != 0) {
-				snprintf(da->err, sizeof(da->err),
-				    "bad option -%c%s%s", c,
-				    optarg != NULL ? " " : "",
-				    optarg != NULL ? optarg : "");
+				if (c >= 256)
+					snprintf(da->err, sizeof(da->err),
+					    "bad value for a long option%s%s",
+					    optarg != NULL ? ": " : "",
+					    optarg != NULL ? optarg : "");
+				else
+					snprintf(da->err, sizeof(da->err),
+					    "bad option -%c%s%s", c,
+					    optarg != NULL ? " " : "",
+					    optarg != NULL ? optarg : "");
 				rc = -EINVAL;
 				goto out;
 			}
@@ -551,5 +611,6 @@ out:
 	}
 	free(optstr);
 	free(overrides);
+	free(longopts);
 	return rc;
 }

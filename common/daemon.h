@@ -63,5 +63,18 @@ int	daemon_parse_args(int argc, char **argv, const char *section,
 	    const char *extra_opts, const char *usage_extra,
 	    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
 	    struct daemon_args *da, int *optindp);
+/*
+ * The same with the daemon's own long options (getopt_long's struct
+ * option, flag NULL, terminated by a zero entry): val is a letter of
+ * extra_opts, or a value >= 256 for a long-only option; both reach
+ * extra(). Every daemon also takes --config FILE, --check-config (-t),
+ * --print-config (-T), --foreground, --help and --version.
+ */
+struct option;
+int	daemon_parse_args_long(int argc, char **argv, const char *section,
+	    const char *extra_opts, const struct option *extra_long,
+	    const char *usage_extra,
+	    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
+	    struct daemon_args *da, int *optindp);
 
 #endif

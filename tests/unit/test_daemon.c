@@ -9,6 +9,7 @@
 #include <linux/capability.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -536,7 +537,62 @@ test_args_help_lines(void **state)
 	unlink(path);
 	assert_int_equal(rc, 1);
 	assert_string_equal(out, "usage: rpcbind [-dFhTtV] [-D facilities] "
-	    "[-f file] [-o key=value]\n  -w\twarm start\n");
+	    "[-f file] [-o key=value]\n  -w\twarm start\n"
+	    "  --config FILE, --check-config, --print-config, --foreground, "
+	    "--help, --version\n");
+}
+
+static int	long_seen[2];
+static char	long_arg[32];
+
+static int
+long_cb(int opt, const char *arg, void *p)
+{
+	(void)p;
+	if (opt == 'p' || opt == 300) {
+		long_seen[opt == 'p' ? 0 : 1]++;
+		if (arg != NULL)
+			snprintf(long_arg, sizeof(long_arg), "%s", arg);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void
+test_args_long(void **state)
+{
+	static const struct option lo[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "no-notify", no_argument, NULL, 300 },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon_args da;
+	char *argv[] = { (char *)"rpc.statd", (char *)"--port", (char *)"662",
+	    (char *)"--no-notify", (char *)"--check-config",
+	    (char *)"--config", (char *)"/nonexistent/x.conf", NULL };
+	char *bad[] = { (char *)"rpc.statd", (char *)"--bogus", NULL };
+	int rc, ind;
+
+	(void)state;
+	/* the daemon's own long options reach its callback; the common ones
+	 * set the shared flags */
+	rc = daemon_parse_args_long(5, argv, "statd", "p:", lo, NULL, long_cb,
+	    NULL, &da, &ind);
+	assert_int_equal(rc, 0);
+	assert_int_equal(long_seen[0], 1);
+	assert_int_equal(long_seen[1], 1);
+	assert_string_equal(long_arg, "662");
+	assert_true(da.check_only);
+	conf_file_free(da.cf);
+	/* an explicit --config must exist */
+	rc = daemon_parse_args_long(7, argv, "statd", "p:", lo, NULL, long_cb,
+	    NULL, &da, &ind);
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(da.err, "/nonexistent/x.conf"));
+	rc = daemon_parse_args_long(2, bad, "statd", "p:", lo, NULL, long_cb,
+	    NULL, &da, &ind);
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(da.err, "--bogus"));
 }
 
 int
@@ -554,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_args_bad_conf),
 		cmocka_unit_test(test_args_help_version),
 		cmocka_unit_test(test_args_help_lines),
+		cmocka_unit_test(test_args_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
