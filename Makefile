@@ -129,6 +129,7 @@ $(B)/tests/clients/%: $(B)/tests/clients/%.o $(LIBCOMMON) $(LIBXDR)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(CLIENT_LIBS_$*)
 CLIENT_LIBS_nfsprobe := -lnfs
 CLIENT_LIBS_nfsbench := -lnfs
+CLIENT_LIBS_nlmprobe := -lnfs
 
 # ---------------------------------------------------------------- unit tests
 # tests/unit/test_X.c links libnfscommon, libnfsxdr and cmocka, plus the
@@ -143,6 +144,8 @@ test_gidcache_OBJS := $(B)/nfsd/gidcache.o
 test_nfsd_xdr_OBJS := $(B)/nfsd/xdr_write.o
 test_fhmemo_OBJS := $(B)/nfsd/fhmemo.o
 test_nfsd_attr_OBJS := $(B)/nfsd/attr.o $(B)/nfsd/sattr.o
+test_statd_OBJS	:= $(filter-out %/main.o,$(statd_O))
+test_lockd_OBJS	:= $(filter-out %/main.o,$(lockd_O))
 test_mountd_OBJS := $(B)/mountd/mountd_procs.o $(B)/mountd/mountd_mnt.o $(B)/mountd/mountd_list.o $(B)/mountd/rmtab.o
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
