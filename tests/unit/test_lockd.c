@@ -554,6 +554,47 @@ test_waiters(void **state)
 	unlink(path);
 }
 
+/* ------------------------------------------------------------ tables */
+
+static void
+test_procs(void **state)
+{
+	static const char *const names[] = {
+		"null", "test", "lock", "cancel", "unlock", "granted",
+		"test_msg", "lock_msg", "cancel_msg", "unlock_msg",
+		"granted_msg", "res_ignored", "res_ignored", "res_ignored",
+		"res_ignored", "granted_res", "nsm_notify", NULL, NULL, NULL,
+		"share", "share", "lock", "free_all",
+	};
+	const struct rpc_program *p = lockd_program(&lk);
+	unsigned v, i, want[] = { 1, 3, 4 }, nprocs[] = { 17, 24, 24 };
+
+	(void)state;
+	assert_int_equal(p->prog, 100021);
+	assert_int_equal(p->nversions, 3);
+	for (v = 0; v < 3; v++) {
+		const struct rpc_version *ver = &p->versions[v];
+
+		assert_int_equal(ver->vers, want[v]);
+		assert_int_equal(ver->nprocs, nprocs[v]);
+		for (i = 0; i < ver->nprocs; i++) {
+			const struct rpc_proc *pd = &ver->procs[i];
+
+			if (names[i] == NULL) {
+				assert_null(pd->fn);	/* PROC_UNAVAIL */
+				continue;
+			}
+			assert_non_null(pd->fn);
+			if (strstr(pd->name, names[i]) == NULL)
+				fail_msg("v%u proc %u is %s, expected *%s*",
+				    ver->vers, i, pd->name, names[i]);
+			/* statd's callback only from this host */
+			assert_int_equal((pd->flags & P_LOCAL) != 0, i == 16);
+		}
+		assert_int_equal(ver->procs[0].args_size, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -566,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_list_conflict_covers),
 		cmocka_unit_test(test_grace),
 		cmocka_unit_test(test_hosts_file),
+		cmocka_unit_test(test_procs),
 		cmocka_unit_test_setup_teardown(test_hosts_owners, setup_lockd,
 		    teardown_lockd),
 		cmocka_unit_test_setup_teardown(test_waiters, setup_lockd,
