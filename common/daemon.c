@@ -369,13 +369,20 @@ usage(const char *prog, const char *usage_extra)
 }
 
 /* The long forms every daemon takes; a daemon's own come first. */
+/*
+ * The common long options come back from getopt_long as LONG_COMMON + the
+ * letter of their short form, so that a daemon taking the letter over
+ * (rpc.statd's -T and -o are nfs-utils') keeps the long option common:
+ * --print-config must not reach rpc.statd as its -T.
+ */
+#define LONG_COMMON	0x10000
 static const struct option common_long[] = {
-	{ "config",		required_argument,	NULL, 'f' },
-	{ "check-config",	no_argument,		NULL, 't' },
-	{ "print-config",	no_argument,		NULL, 'T' },
-	{ "foreground",		no_argument,		NULL, 'F' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "version",		no_argument,		NULL, 'V' },
+	{ "config",		required_argument,	NULL, LONG_COMMON + 'f' },
+	{ "check-config",	no_argument,		NULL, LONG_COMMON + 't' },
+	{ "print-config",	no_argument,		NULL, LONG_COMMON + 'T' },
+	{ "foreground",		no_argument,		NULL, LONG_COMMON + 'F' },
+	{ "help",		no_argument,		NULL, LONG_COMMON + 'h' },
+	{ "version",		no_argument,		NULL, LONG_COMMON + 'V' },
 };
 #define NCOMMON_LONG	(sizeof(common_long) / sizeof(common_long[0]))
 
@@ -538,6 +545,8 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			}
 			continue;
 		}
+		if (c >= LONG_COMMON)
+			c -= LONG_COMMON;
 		switch (c) {
 		case 'F':
 			da->foreground = true;

@@ -558,6 +558,17 @@ long_cb(int opt, const char *arg, void *p)
 	return -EINVAL;
 }
 
+static int
+taken_cb(int opt, const char *arg, void *p)
+{
+	(void)p;
+	if (opt == 'T' && arg != NULL && strcmp(arg, "4045") == 0) {
+		long_seen[0]++;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static void
 test_args_long(void **state)
 {
@@ -571,6 +582,8 @@ test_args_long(void **state)
 	    (char *)"--no-notify", (char *)"--check-config",
 	    (char *)"--config", (char *)"/nonexistent/x.conf", NULL };
 	char *bad[] = { (char *)"rpc.statd", (char *)"--bogus", NULL };
+	char *taken[] = { (char *)"rpc.statd", (char *)"--print-config",
+	    (char *)"-T4045", NULL };
 	int rc, ind;
 
 	(void)state;
@@ -593,6 +606,15 @@ test_args_long(void **state)
 	    NULL, &da, &ind);
 	assert_int_equal(rc, -EINVAL);
 	assert_non_null(strstr(da.err, "--bogus"));
+	/* a daemon that takes over a common letter (rpc.statd: -T, -o)
+	 * gets the letter, and the long option stays the common one */
+	memset(long_seen, 0, sizeof(long_seen));
+	rc = daemon_parse_args_long(3, taken, "statd", "p:T:", lo, NULL,
+	    taken_cb, NULL, &da, &ind);
+	assert_int_equal(rc, 0);
+	assert_true(da.print_conf);
+	assert_int_equal(long_seen[0], 1);
+	conf_file_free(da.cf);
 }
 
 int
