@@ -6,24 +6,37 @@
 
 EX=$SRCDIR/etc/nfs-suite.conf.example
 sed 's/^#\([a-z][a-z-]* = \)/\1/' "$EX" >"$T/uncommented.conf"
-for p in rpcbind/rpcbind mountd/rpc.mountd nfsd/rpc.nfsd lockd/rpc.lockd; do
+for p in rpcbind/rpcbind mountd/rpc.mountd nfsd/rpc.nfsd lockd/rpc.lockd \
+    statd/rpc.statd; do
 	name=${p#*/}
 	extra=()
-	[ "$name" = rpcbind ] || extra=(-e /dev/null -E "$T/none")
+	# rpc.statd reads no exports (and keeps nfs-utils' -o, -T)
+	case $name in rpcbind|rpc.statd) ;; *) extra=(-e /dev/null -E "$T/none") ;; esac
 	for f in "$EX" "$T/uncommented.conf"; do
 		must "$BUILD/$p" --check-config -f "$f" "${extra[@]}"
 	done
-	# every key the daemon prints with -T is in the example
-	"$BUILD/$p" --print-config -f /dev/null >"$T/$name.T" 2>/dev/null
+	# every key the daemon prints with --print-config is in the example
+	must "$BUILD/$p" --print-config -f /dev/null
+	printf '%s\n' "$OUT" >"$T/$name.T"
+	grep -q "^\[" "$T/$name.T" || fail "$name --print-config printed no section"
+	# (in its own section)
+	sect=
 	while IFS= read -r line; do
 		case $line in
-		\#*|\[*|"") continue ;;
+		\[*) sect=$line; continue ;;
+		\#*|"") continue ;;
 		esac
 		key=${line%% = *}
-		grep -q "^#$key = " "$EX" || fail "$name: key '$key' missing from the example"
+		awk -v s="$sect" -v k="#$key = " '
+		    $0 == s { on = 1; next }
+		    /^\[/ { on = 0 }
+		    on && index($0, k) == 1 { found = 1 }
+		    END { exit !found }' "$EX" ||
+		    fail "$name: key '$key' missing from $sect in the example"
 	done <"$T/$name.T"
 	# and the uncommented example gives exactly the defaults
-	"$BUILD/$p" --print-config -f "$T/uncommented.conf" >"$T/$name.T2" 2>/dev/null
+	must "$BUILD/$p" --print-config -f "$T/uncommented.conf"
+	printf '%s\n' "$OUT" >"$T/$name.T2"
 	diff -u "$T/$name.T" "$T/$name.T2" || fail "$name: the example is not the defaults"
 	ok "$name accepts the example and it documents all its keys"
 done
