@@ -10,6 +10,9 @@
 #   barrier PEER [SECS]  meet another guest: returns once both have called
 #                        barrier (the Nth call on one side meets the Nth on
 #                        the other), fails after SECS (120)
+#   host_check NAME [SECS]  let the host look at the server side now (the
+#                        host's host_answer runs its check) and go on once
+#                        it has; fails if the host's check failed
 # Variables: SERVER_ADDR, GUEST_ADDR, GUEST_NAME, GUEST_NUM and whatever
 # run-guest -e passed.
 set -u -o pipefail
@@ -98,4 +101,19 @@ if not dialed:
 PY
 	    fail "barrier $_BARRIER_N with $peer"
 	echo "+ barrier $_BARRIER_N with $peer"
+}
+
+# host_check NAME [SECS]: create /share/NAME, wait for the host's verdict:
+# /share/NAME.done (go on) or /share/NAME.fail (its output: fail).
+host_check() {
+	local name=$1 secs=${2:-120} i
+	: >"/share/$name"
+	for i in $(seq $((secs * 20))); do
+		[ -e "/share/$name.done" ] && return 0
+		if [ -e "/share/$name.fail" ]; then
+			fail "host check $name failed: $(cat "/share/$name.fail")"
+		fi
+		sleep 0.05
+	done
+	fail "the host did not answer $name within $secs s"
 }

@@ -119,6 +119,65 @@ start_lc_server() {
 	start_lc_nfsd
 }
 
+# start_lc_statd [ARGS...]: our rpc.statd, state in $T/statd (kept across
+# restarts: stop_daemon statd + start_lc_statd is a statd restart); waits
+# for NSM v1 on $SERVER_ADDR.
+STATD=$BUILD/statd/rpc.statd
+LOCKD=$BUILD/lockd/rpc.lockd
+start_lc_statd() {
+	[ -x "$STATD" ] || fail "$STATD not built"
+	mkdir -p "$T/statd"
+	start_daemon statd "$STATD" -F -f /dev/null -P "$T/statd" "$@"
+	wait_rpc 100024 1 udp "$SERVER_ADDR"
+}
+
+# start_lc_lockd [ARGS...]: our rpc.lockd on the exports, handle key and
+# state of start_lc_mountd (call that first); waits for NLM v4.
+start_lc_lockd() {
+	[ -x "$LOCKD" ] || fail "$LOCKD not built"
+	start_daemon lockd "$LOCKD" -F -f /dev/null -e "$T/exports" \
+	    -E "$T/exports.d" -S "$T/mountd-state" "$@"
+	wait_rpc 100021 4 tcp "$SERVER_ADDR"
+	wait_rpc 100021 4 udp "$SERVER_ADDR"
+}
+
+# start_lc_locking_server [LOCKD_ARGS...] -- EXPORTS_LINE...: rpcbind,
+# mountd, nfsd, statd and lockd, as a server that takes locks.
+start_lc_locking_server() {
+	local largs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		largs+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	start_lc_server "$@"
+	start_lc_statd
+	start_lc_lockd "${largs[@]}"
+}
+
+# host_answer N NAME CMD...: wait for guest N's host_check NAME (the guest
+# creates /share/NAME), run CMD, then let the guest go on (NAME.done, or
+# NAME.fail holding CMD's output when CMD failed: the guest fails there).
+host_answer() {
+	local n=$1 name=$2 out rc=0
+	shift 2
+	wait_until 300 test -e "$T/guest$n/$name" || {
+		guest_wait "$n"
+		fail "guest$n never reached $name"
+	}
+	# in this shell (CMD may start processes and set variables)
+	"$@" >"$T/.host-check.out" 2>&1 || rc=$?
+	out=$(cat "$T/.host-check.out")
+	printf '+ host check %s (guest%s): %s\n%s\n' "$name" "$n" "$*" "$out"
+	if [ $rc -eq 0 ]; then
+		: >"$T/guest$n/$name.done"
+	else
+		printf '%s\n' "$out" >"$T/guest$n/$name.fail"
+		guest_wait "$n"
+		fail "host check $name: '$*' exited $rc"
+	fi
+}
+
 # ---------------------------------------------------------------- guests
 declare -A _GPID=()
 declare -A _GT0=()
