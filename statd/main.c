@@ -2,11 +2,20 @@
  * rpc.statd: the Network Status Monitor (program 100024, version 1).
  * main() reads the flags (nfs-utils' rpc.statd's) and the [statd] section
  * of the suite config; as root it binds the listeners and the outgoing
- * socket, bumps the state number, hands the state directory to the run-as
- * user and drops to it with no capability at all; then it loads the
+ * sockets, bumps the state number, hands the state directory to the
+ * run-as user and drops to it with no capability at all; then it loads the
  * monitor list, registers with rpcbind, notifies the hosts monitored
- * before the restart (unless -L) and runs the RPC core. -N only notifies
- * and exits. SIGTERM/SIGINT unregister and stop; SIGHUP is logged.
+ * before the restart and runs the RPC core. SIGTERM/SIGINT unregister and
+ * stop; SIGHUP is logged.
+ *
+ * The flags mean what they mean to nfs-utils' rpc.statd, whose sm-notify
+ * job we do ourselves: -L neither bumps the state number nor notifies
+ * ("preserving the existing NSM state number and monitor list"); -N
+ * notifies and exits; -n NAME is the mon_name of our SM_NOTIFY and the
+ * address they are sent from (sm-notify -v); -o the port they are sent
+ * from; -d logs debug to stderr when in the foreground (-F) and does
+ * nothing otherwise; -T/-U set the kernel's lock manager's ports there,
+ * which nfs-suite's rpc.lockd takes from [lockd] instead: refused.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -15,6 +24,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -56,7 +66,8 @@ static const struct conf_key statd_keys[] = {
 	K("outgoing-port", CONF_INT, outgoing_port, "0", 0, 65535,
 	    "source port of SM_NOTIFY calls (0: a reserved port)"),
 	K("name", CONF_STR, name, NULL, 0, 0,
-	    "our name in SM_NOTIFY (empty: the host name)"),
+	    "our name in SM_NOTIFY, and its source address (empty: the host "
+	    "name, any address)"),
 	K("state-dir", CONF_STR, state_dir, NULL, 0, 0,
 	    "state directory (empty: <[global] state-dir>/statd)"),
 	K("user", CONF_STR, user, DEFAULT_USER, 0, 0,
@@ -72,7 +83,8 @@ static const struct conf_key statd_keys[] = {
 	K("bind", CONF_LIST, bind, NULL, 0, 0,
 	    "addresses to listen on; empty: the IPv4 and IPv6 wildcards"),
 	K("ha-callout", CONF_STR, ha_callout, NULL, 0, 0,
-	    "program run as PROG add|del|notify MON_NAME MY_NAME (empty: none)"),
+	    "program run as PROG add-client|del-client MON_NAME MY_NAME, "
+	    "PROG sm-notify MON_NAME ADDRESS STATE (empty: none)"),
 	CONF_KEY_END
 };
 #undef K
@@ -112,14 +124,18 @@ static const struct option long_opts[] = {
 	"  -p, --port PORT\t\tlisten on PORT ([statd] port, 0: any)\n" \
 	"  -o, --outgoing-port PORT\tsend SM_NOTIFY from PORT " \
 	    "([statd] outgoing-port)\n" \
-	"  -n, --name NAME\t\tour name in SM_NOTIFY ([statd] name)\n" \
+	"  -n, --name NAME\t\tour name in SM_NOTIFY, sent from its " \
+	    "address ([statd] name)\n" \
 	"  -P, --state-directory-path DIR\tstate directory ([statd] " \
 	    "state-dir)\n" \
-	"  -d, --no-syslog\t\tforeground, log to stderr, debug\n" \
-	"  -L, --no-notify\t\tdo not notify peers at start\n" \
+	"  -F, --foreground\t\tdo not detach; log to stderr\n" \
+	"  -d, --no-syslog\t\twith -F: debug messages too\n" \
+	"  -L, --no-notify\t\tkeep the state number, notify nobody\n" \
 	"  -N, --notify-mode\t\tnotify peers, then exit\n" \
-	"  -H, --ha-callout PROG\t\trun PROG add|del|notify MON_NAME " \
-	    "MY_NAME\n" \
+	"  -H, --ha-callout PROG\t\trun PROG add-client|del-client " \
+	    "MON_NAME MY_NAME,\n\t\t\t\tPROG sm-notify MON_NAME ADDRESS " \
+	    "STATE\n" \
+	"  -v, -V, --version\t\tthe version\n" \
 	"  (-T/--nlm-port and -U/--nlm-udp-port: see [lockd] port)\n"
 
 static int
@@ -203,6 +219,11 @@ apply_config(struct statd_main *m, const struct daemon_args *da,
 		m->c.port = o->port;
 	if (o->oport >= 0)
 		m->c.outgoing_port = o->oport;
+	if (m->c.port != 0 && m->c.port == m->c.outgoing_port) {
+		fprintf(stderr, "rpc.statd: the listening port and the outgoing "
+		    "port cannot be the same (%ld)\n", m->c.port);
+		return -EINVAL;
+	}
 	if (m->c.name[0] != '\0' &&
 	    (why = statd_name_invalid(m->c.name)) != NULL) {
 		snprintf(msg, sizeof(msg), "name: \"%.64s\" %s", m->c.name, why);
@@ -238,38 +259,121 @@ apply_config(struct statd_main *m, const struct daemon_args *da,
 	return 0;
 }
 
-/* An outgoing UDP socket of family: bound to port, else (as root) to a
- * reserved port. Returns the fd, or -1 (no such family). */
-static int
-outgoing_socket(int family, long port)
+/*
+ * The addresses SM_NOTIFY is sent from: -n NAME's (sm-notify -v), numeric
+ * or looked up now (start-up may wait for it, as sm-notify does); the
+ * wildcard of a family NAME has no address of. A name with no address at
+ * all is a warning: the wildcards, as without -n.
+ */
+static void
+notify_sources(const char *name, struct sockaddr_storage *a4,
+    struct sockaddr_storage *a6)
 {
+	struct addrinfo hints, *res = NULL, *ai;
 	struct sockaddr_storage ss;
-	int fd, one = 1, rc;
+	socklen_t len;
+	int rc;
+
+	memset(a4, 0, sizeof(*a4));
+	memset(a6, 0, sizeof(*a6));
+	a4->ss_family = AF_INET;
+	a6->ss_family = AF_INET6;
+	if (name == NULL)
+		return;
+	if (addr_pton(name, &ss, &len) == 0) {
+		memcpy(ss.ss_family == AF_INET ? a4 : a6, &ss, len);
+		return;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+		log_warnx("name %s: %s; SM_NOTIFY is sent from any address",
+		    name, gai_strerror(rc));
+		return;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET && a4->ss_family == AF_INET &&
+		    ((struct sockaddr_in *)a4)->sin_addr.s_addr == 0)
+			memcpy(a4, ai->ai_addr, sizeof(struct sockaddr_in));
+		else if (ai->ai_family == AF_INET6 &&
+		    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)a6)->
+		    sin6_addr))
+			memcpy(a6, ai->ai_addr, sizeof(struct sockaddr_in6));
+	freeaddrinfo(res);
+}
+
+/* Bind fd to a free reserved port (1023 down to 600) at ss's address.
+ * Returns the port or -errno. */
+static int
+bind_reserved_at(int fd, struct sockaddr_storage *ss)
+{
+	int port;
+
+	for (port = 1023; port >= 600; port--) {
+		addr_set_port((struct sockaddr *)ss, port);
+		if (bind(fd, (struct sockaddr *)ss,
+		    addr_len((struct sockaddr *)ss)) == 0)
+			return port;
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
+}
+
+/* Is ss a family's wildcard address? */
+static bool
+is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
+		    htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->
+	    sin6_addr);
+}
+
+/*
+ * An outgoing UDP socket bound to src (its family), with port, else (as
+ * root) a reserved port. what names it in messages. Returns the fd, or -1
+ * (no IPv6 here, or IPv6 at an address that cannot be bound).
+ */
+static int
+outgoing_socket(const struct sockaddr_storage *src, long port,
+    const char *what)
+{
+	struct sockaddr_storage ss = *src;
+	int family = ss.ss_family, fd, one = 1, rc;
+	const char *fam = family == AF_INET6 ? "IPv6" : "IPv4";
+	char a[ADDR_STRLEN];
 
 	if ((fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
 		if (family == AF_INET6)
 			return -1;
-		fatal("outgoing socket");
+		fatal("%s socket", what);
 	}
 	if (family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 		    sizeof(one));
-	if (port > 0) {
-		memset(&ss, 0, sizeof(ss));
-		ss.ss_family = (sa_family_t)family;
-		addr_set_port((struct sockaddr *)&ss, (int)port);
-		if (bind(fd, (struct sockaddr *)&ss,
-		    addr_len((struct sockaddr *)&ss)) != 0) {
-			if (family == AF_INET6) {
-				log_warn("outgoing port %ld (IPv6)", port);
-				close(fd);
-				return -1;
-			}
-			fatal("outgoing port %ld", port);
+	addr_ntop((struct sockaddr *)&ss, a, sizeof(a));
+	if (port == 0 && geteuid() == 0) {
+		if ((rc = bind_reserved_at(fd, &ss)) >= 0)
+			return fd;
+		log_warnx("no reserved port for %s at %s (%s): %s", what, a,
+		    fam, strerror(-rc));
+		if (is_any(&ss))
+			return fd;
+	} else if (port == 0 && is_any(&ss))
+		return fd;
+	addr_set_port((struct sockaddr *)&ss, (int)port);
+	if (bind(fd, (struct sockaddr *)&ss,
+	    addr_len((struct sockaddr *)&ss)) != 0) {
+		if (family == AF_INET6) {
+			log_warn("%s from %s port %ld (IPv6)", what, a, port);
+			close(fd);
+			return -1;
 		}
-	} else if (geteuid() == 0 && (rc = rpc_bind_reserved(fd, family)) < 0)
-		log_warnx("no reserved port for SM_NOTIFY (%s): %s",
-		    family == AF_INET6 ? "IPv6" : "IPv4", strerror(-rc));
+		fatal("%s from %s port %ld", what, a, port);
+	}
 	return fd;
 }
 
@@ -358,7 +462,8 @@ main(int argc, char **argv)
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 	bool root = geteuid() == 0, reg_early;
-	int rc, oi, pidfd, sigfd, udp4, udp6, i, n;
+	struct sockaddr_storage src4, src6, lo;
+	int rc, oi, pidfd, sigfd, udp4, udp6, cbfd, i, n;
 
 	rc = daemon_parse_args_long(argc, argv, "statd", "p:o:n:P:dLNH:T:U:v",
 	    long_opts, USAGE, extra_opt, &o, &da, &oi);
@@ -386,10 +491,10 @@ main(int argc, char **argv)
 		conf_file_free(da.cf);
 		return 2;
 	}
-	if (o.debug) {
-		da.foreground = true;
+	/* nfs-utils: -d logs verbosely to stderr "if the -F option was also
+	 * specified"; a daemon never logs to a console */
+	if (o.debug && da.foreground)
 		da.debug |= LOG_D_ALL;
-	}
 	if (apply_config(&m, &da, &o) != 0) {
 		conf_free_values(statd_keys, &m.c);
 		suite_conf_free(&m.sc);
@@ -447,8 +552,13 @@ main(int argc, char **argv)
 			fatalx("listen on port %ld: %s", m.c.port,
 			    strerror(-rc));
 	}
-	udp4 = outgoing_socket(AF_INET, m.c.outgoing_port);
-	udp6 = outgoing_socket(AF_INET6, m.c.outgoing_port);
+	notify_sources(o.name != NULL ? o.name : m.c.name[0] != '\0' ?
+	    m.c.name : NULL, &src4, &src6);
+	udp4 = outgoing_socket(&src4, m.c.outgoing_port, "SM_NOTIFY");
+	udp6 = outgoing_socket(&src6, m.c.outgoing_port, "SM_NOTIFY");
+	memset(&lo, 0, sizeof(lo));
+	lo.ss_family = AF_INET;
+	cbfd = outgoing_socket(&lo, 0, "callbacks");
 
 	/* as root: the state number, then the directory to its owner */
 	if ((rc = mkdir_p(m.dir, 0700)) != 0)
@@ -460,8 +570,11 @@ main(int argc, char **argv)
 		    m.st.statefile);
 	else if (rc != 0)
 		fatalx("%s: %s", m.st.statefile, strerror(-rc));
-	state = statd_state_next(old);
-	if ((rc = statd_state_write(m.st.statefile, state)) != 0)
+	/* -L keeps a state number that is valid (odd) */
+	if (o.no_notify && (old & 1) && old <= INT32_MAX)
+		state = old;
+	else if ((state = statd_state_next(old)),
+	    (rc = statd_state_write(m.st.statefile, state)) != 0)
 		fatalx("%s: %s", m.st.statefile, strerror(-rc));
 	atomic_store(&m.st.state, (int32_t)state);
 	if ((rc = statd_dir_prepare(m.dir, uid, gid)) != 0)
@@ -504,6 +617,7 @@ main(int argc, char **argv)
 	memset(&sc, 0, sizeof(sc));
 	sc.udp4_fd = udp4;
 	sc.udp6_fd = udp6;
+	sc.cb_fd = cbfd;
 	sc.our_name = m.name;
 	sc.retry_secs = (unsigned)m.c.notify_retry_time;
 	sc.acked = statd_on_acked;

@@ -36,9 +36,10 @@
 #include "common/rpc/rpc_srv.h"
 #include "xdr/nsm.h"
 
-/* Longest host name kept: a file name (NAME_MAX); the XDR bound is
- * SM_MAXSTRLEN (1024). */
-#define STATD_NAME_MAX		255
+/* Longest host name kept. It becomes a file name, and atomic_write_file()
+ * writes ".NAME.xxxxxxxx" first: NAME_MAX (255) less 10. DNS names are at
+ * most 253 bytes; the XDR bound is SM_MAXSTRLEN (1024). */
+#define STATD_NAME_MAX		245
 #define STATD_MAXADDRS		8	/* addresses kept per monitored host */
 #define STATD_RESOLVE_MS	3000	/* SM_MON waits this long for a lookup */
 #define STATD_FILE_MAX		(256 * 1024)	/* a host file we read */
@@ -62,6 +63,14 @@ struct statd_addrs {
  * addresses pass.
  */
 const char *statd_name_invalid(const char *name);
+/*
+ * May an SM_MON registration name this callback? As nfs-utils' rpc.statd:
+ * only the lock manager's reboot procedure (program 100021, procedure 16,
+ * or 24 of older Linux kernels), whatever the version. The callback comes
+ * from our reserved port at 127.0.0.1: aimed at any other service it
+ * would let a local user make calls that service trusts.
+ */
+bool	statd_callback_allowed(uint32_t prog, uint32_t vers, uint32_t proc);
 /* Is name a numeric address? If so (and ss is not NULL) it goes to ss. */
 bool	statd_name_numeric(const char *name, struct sockaddr_storage *ss);
 /* The file name of a host: name in lower case (names compare
@@ -110,6 +119,8 @@ struct statd_host {
 	char			 key[STATD_NAME_MAX + 1];	/* file name */
 	bool			 numeric;	/* key is an address */
 	struct statd_addrs	 addrs;		/* numeric, or resolved */
+	bool			 have_state;	/* an SM_NOTIFY was passed on */
+	int32_t			 state;		/* its state number */
 	struct statd_reg	*regs;
 	size_t			 nregs, cap;
 };
@@ -159,13 +170,18 @@ int	statd_db_del_all(struct statd_db *db, const char *my_name,
 	    uint32_t prog, uint32_t vers, uint32_t proc,
 	    struct statd_reg **removedp, size_t *np);
 /*
- * The registrations matching a notifier: its source address from equals
- * one of the host's addresses (v4-mapped IPv6 equals IPv4); a host with no
- * known address matches by name (case-insensitive). *outp gets a malloc'd
- * copy (NULL when none). Returns the number, or -ENOMEM.
+ * The registrations to call back for an SM_NOTIFY of state from a
+ * notifier: its source address from equals one of the host's addresses
+ * (v4-mapped IPv6 equals IPv4); a host with no known address matches by
+ * name (case-insensitive). A host whose last SM_NOTIFY passed on had the
+ * same state is left out (a replayed notification: rpc.statd(8)); the
+ * others remember state. *outp gets a malloc'd copy (NULL when none), and
+ * *matchedp (may be NULL) the number of hosts that matched, replays
+ * included. Returns the number of registrations, or -ENOMEM.
  */
 int	statd_db_match(struct statd_db *db, const struct sockaddr *from,
-	    const char *name, struct statd_reg **outp);
+	    const char *name, int32_t state, struct statd_reg **outp,
+	    unsigned *matchedp);
 /* Does host h match the notifier (from, name)? (the rule above) */
 bool	statd_host_matches(const struct statd_host *h,
 	    const struct sockaddr *from, const char *name);
@@ -236,7 +252,9 @@ int	statd_file_move(const char *from, const char *to, const char *name);
 int	statd_file_copy(const char *from, const char *to, const char *name);
 /* Create dir and its sm/ and sm.bak/ (mode 0700), and give dir, state, sm,
  * sm.bak and the regular files in them (one link only) to uid:gid when we
- * are root. Never follows a symbolic link. 0 or -errno. */
+ * are root. Never follows a symbolic link: dir, sm or sm.bak being one is
+ * an error (-ELOOP or -ENOTDIR), and links inside are left alone. 0 or
+ * -errno. */
 int	statd_dir_prepare(const char *dir, uid_t uid, gid_t gid);
 
 /* ------------------------------------------------------------ statd_resolve.c */
@@ -269,7 +287,8 @@ int	statd_resolve(const char *name, unsigned timeout_ms,
 
 struct statd_send;
 struct statd_send_cfg {
-	int		 udp4_fd, udp6_fd;	/* outgoing sockets, adopted */
+	int		 udp4_fd, udp6_fd;	/* SM_NOTIFY's sockets, adopted */
+	int		 cb_fd;		/* IPv4 socket of callbacks, adopted */
 	const char	*our_name;		/* mon_name of our SM_NOTIFY */
 	unsigned	 retry_secs;		/* SM_NOTIFY: give up after */
 	/* In the sender's thread, no lock held: a host answered our
@@ -311,10 +330,14 @@ struct statd_ha;
  * failure, errno set. */
 struct statd_ha *statd_ha_new(const char *prog);
 void	statd_ha_free(struct statd_ha *ha);
-/* Queue "prog verb mon_name my_name" (never waits; a full queue drops it
- * with a warning). ha may be NULL (no callout). */
-void	statd_ha_run(struct statd_ha *ha, const char *verb,
-	    const char *mon_name, const char *my_name);
+/*
+ * Queue "prog verb arg1 arg2 [arg3]" (never waits; a full queue drops it
+ * with a warning); arg3 NULL: left out. ha may be NULL (no callout). The
+ * calls are nfs-utils' (rpc.statd(8)): "add-client MON_NAME MY_NAME",
+ * "del-client MON_NAME MY_NAME", "sm-notify MON_NAME ADDRESS STATE".
+ */
+void	statd_ha_run(struct statd_ha *ha, const char *verb, const char *arg1,
+	    const char *arg2, const char *arg3);
 
 /* ------------------------------------------------------------ the daemon */
 

@@ -327,30 +327,38 @@ statd_host_matches(const struct statd_host *h, const struct sockaddr *from,
 
 int
 statd_db_match(struct statd_db *db, const struct sockaddr *from,
-    const char *name, struct statd_reg **outp)
+    const char *name, int32_t state, struct statd_reg **outp,
+    unsigned *matchedp)
 {
 	struct statd_host *h;
 	struct statd_reg *out = NULL, *no;
 	size_t n = 0, cap = 0, i;
+	unsigned matched = 0;
 	int rc = 0;
 
 	*outp = NULL;
+	if (matchedp != NULL)
+		*matchedp = 0;
 	pthread_mutex_lock(&db->lock);
 	for (h = db->hosts; h != NULL; h = h->next) {
 		if (!statd_host_matches(h, from, name))
 			continue;
-		for (i = 0; i < h->nregs; i++) {
-			if (n == cap) {
-				cap = cap == 0 ? 4 : cap * 2;
-				if ((no = realloc(out, cap * sizeof(*out))) ==
-				    NULL) {
-					rc = -ENOMEM;
-					goto out;
-				}
-				out = no;
+		matched++;
+		if (h->have_state && h->state == state)
+			continue;	/* a replay: passed on already */
+		if (n + h->nregs > cap) {
+			/* room first: a host marked is a host called back */
+			cap = (n + h->nregs) * 2;
+			if ((no = realloc(out, cap * sizeof(*out))) == NULL) {
+				rc = -ENOMEM;
+				goto out;
 			}
-			out[n++] = h->regs[i];
+			out = no;
 		}
+		h->have_state = true;
+		h->state = state;
+		for (i = 0; i < h->nregs; i++)
+			out[n++] = h->regs[i];
 	}
 out:
 	pthread_mutex_unlock(&db->lock);
@@ -359,6 +367,8 @@ out:
 		return rc;
 	}
 	*outp = out;
+	if (matchedp != NULL)
+		*matchedp = matched;
 	return (int)n;
 }
 

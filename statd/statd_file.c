@@ -427,21 +427,30 @@ give_tree(int dfd, const char *sub, uid_t uid, gid_t gid)
 int
 statd_dir_prepare(const char *dir, uid_t uid, gid_t gid)
 {
-	char path[PATH_MAX];
-	int dfd, rc;
+	static const char *const subs[] = { "sm", "sm.bak" };
+	size_t i;
+	int dfd, fd, rc;
 
 	if ((rc = mkdir_p(dir, 0700)) != 0)
 		return rc;
-	if ((rc = join(path, sizeof(path), dir, "sm")) != 0 ||
-	    (rc = mkdir_p(path, 0700)) != 0 ||
-	    (rc = join(path, sizeof(path), dir, "sm.bak")) != 0 ||
-	    (rc = mkdir_p(path, 0700)) != 0)
-		return rc;
-	if (geteuid() != 0)
-		return 0;
+	/* dir, sm and sm.bak themselves: never through a symbolic link */
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0)
 		return -errno;
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		if (mkdirat(dfd, subs[i], 0700) != 0 && errno != EEXIST) {
+			rc = -errno;
+			goto out;
+		}
+		if ((fd = openat(dfd, subs[i], O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			rc = -errno;
+			goto out;
+		}
+		close(fd);
+	}
+	if (geteuid() != 0)
+		goto out;
 	if (fchown(dfd, uid, gid) != 0) {
 		rc = -errno;
 		goto out;

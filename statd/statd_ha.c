@@ -1,8 +1,10 @@
 /*
  * statd_ha.c: the high-availability callout (-H PROG, nfs-utils' rpc.statd
- * -H): "PROG add MON_NAME MY_NAME" after an SM_MON, "del" after an
- * SM_UNMON, "notify" when a monitored host told us it rebooted, so a
- * cluster can mirror statd's lists.
+ * -H, same calls): "PROG add-client MON_NAME MY_NAME" after an SM_MON
+ * adds a registration, "del-client MON_NAME MY_NAME" for each one SM_UNMON
+ * or SM_UNMON_ALL removes, "sm-notify MON_NAME ADDRESS STATE" for every
+ * SM_NOTIFY received (ADDRESS: the caller's), so a cluster can mirror
+ * statd's lists.
  *
  * Handlers only queue the request; one thread of ours spawns the program
  * (posix_spawn, stdin from /dev/null, no other descriptor inherited), at
@@ -30,9 +32,10 @@ extern char **environ;
 #define REAP_POLL_MS	50
 
 struct ha_req {
-	char	verb[8];
-	char	mon_name[STATD_NAME_MAX + 1];
-	char	my_name[STATD_NAME_MAX + 1];
+	char	verb[16];
+	char	arg1[STATD_NAME_MAX + 1];
+	char	arg2[STATD_NAME_MAX + 1];
+	char	arg3[16];		/* "": none */
 };
 
 struct statd_ha {
@@ -53,15 +56,16 @@ static void
 spawn_one(struct statd_ha *ha, const struct ha_req *r)
 {
 	posix_spawn_file_actions_t fa;
-	char *argv[5];
+	char *argv[6];
 	pid_t pid;
 	int rc;
 
 	argv[0] = ha->prog;
 	argv[1] = (char *)(uintptr_t)r->verb;
-	argv[2] = (char *)(uintptr_t)r->mon_name;
-	argv[3] = (char *)(uintptr_t)r->my_name;
-	argv[4] = NULL;
+	argv[2] = (char *)(uintptr_t)r->arg1;
+	argv[3] = (char *)(uintptr_t)r->arg2;
+	argv[4] = r->arg3[0] != '\0' ? (char *)(uintptr_t)r->arg3 : NULL;
+	argv[5] = NULL;
 	if ((rc = posix_spawn_file_actions_init(&fa)) != 0) {
 		log_warnx("ha-callout %s: %s", ha->prog, strerror(rc));
 		return;
@@ -72,13 +76,13 @@ spawn_one(struct statd_ha *ha, const struct ha_req *r)
 	rc = posix_spawn(&pid, ha->prog, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
-		log_warnx("ha-callout %s %s %s %s: %s", ha->prog, r->verb,
-		    r->mon_name, r->my_name, strerror(rc));
+		log_warnx("ha-callout %s %s %s %s %s: %s", ha->prog, r->verb,
+		    r->arg1, r->arg2, r->arg3, strerror(rc));
 		return;
 	}
 	ha->running[ha->nrunning++] = pid;
-	log_debug(LOG_D_STATE, "ha-callout %s %s %s %s: pid %ld", ha->prog,
-	    r->verb, r->mon_name, r->my_name, (long)pid);
+	log_debug(LOG_D_STATE, "ha-callout %s %s %s %s %s: pid %ld",
+	    ha->prog, r->verb, r->arg1, r->arg2, r->arg3, (long)pid);
 }
 
 /* Reap what has exited (no lock needed: only this thread touches it). */
@@ -189,8 +193,8 @@ statd_ha_free(struct statd_ha *ha)
 }
 
 void
-statd_ha_run(struct statd_ha *ha, const char *verb, const char *mon_name,
-    const char *my_name)
+statd_ha_run(struct statd_ha *ha, const char *verb, const char *arg1,
+    const char *arg2, const char *arg3)
 {
 	unsigned long sup;
 	struct ha_req *r;
@@ -202,14 +206,16 @@ statd_ha_run(struct statd_ha *ha, const char *verb, const char *mon_name,
 	if (!(full = ha->n == STATD_HA_QUEUED)) {
 		r = &ha->q[(ha->head + ha->n) % STATD_HA_QUEUED];
 		snprintf(r->verb, sizeof(r->verb), "%s", verb);
-		snprintf(r->mon_name, sizeof(r->mon_name), "%s", mon_name);
-		snprintf(r->my_name, sizeof(r->my_name), "%s", my_name);
+		snprintf(r->arg1, sizeof(r->arg1), "%s", arg1);
+		snprintf(r->arg2, sizeof(r->arg2), "%s", arg2);
+		snprintf(r->arg3, sizeof(r->arg3), "%s", arg3 != NULL ? arg3 :
+		    "");
 		ha->n++;
 		pthread_cond_signal(&ha->cond);
 	}
 	pthread_mutex_unlock(&ha->lock);
 	if (full && statd_rate_allow(&ha->rate, time(NULL), &sup))
 		log_warnx("ha-callout: %u requests queued, %s %s dropped%s",
-		    STATD_HA_QUEUED, verb, mon_name, sup > 0 ?
+		    STATD_HA_QUEUED, verb, arg1, sup > 0 ?
 		    " (and more)" : "");
 }

@@ -7,7 +7,9 @@
  * remote SM_MON gets stat_fail, a remote SM_UNMON/SM_UNMON_ALL just our
  * state, and each kind of refusal is logged with the caller's numeric
  * address at most once a second (the rest are counted). Names are checked
- * (statd_name_invalid) before they are stored or become file names.
+ * (statd_name_invalid) before they are stored or become file names, and
+ * the callback must be the lock manager's (statd_callback_allowed). A
+ * refused SM_MON carries state -1 ("undefined for STAT_FAIL", nfs-utils).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -80,7 +82,7 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	const char *why;
 	int rc, lrc = 0;
 
-	res->state = atomic_load(&st->state);
+	res->state = -1;
 	res->res_stat = stat_fail;
 	if (refuse_remote(rq, &st->rate_mon, "SM_MON"))
 		return DISP_REPLY;
@@ -90,6 +92,13 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	}
 	if ((why = statd_name_invalid(id->my_name)) != NULL) {
 		refused_local(st, "my_name", id->my_name, why);
+		return DISP_REPLY;
+	}
+	if (!statd_callback_allowed((uint32_t)id->my_prog,
+	    (uint32_t)id->my_vers, (uint32_t)id->my_proc)) {
+		refused_local(st, "mon_name", a->mon_id.mon_name,
+		    "with a callback that is not the lock manager's (program "
+		    "100021, procedure 16 or 24)");
 		return DISP_REPLY;
 	}
 	memset(&r, 0, sizeof(r));
@@ -121,10 +130,11 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 		return DISP_REPLY;
 	}
 	res->res_stat = stat_succ;
+	res->state = atomic_load(&st->state);
 	if (rc == 1) {
 		log_info("monitoring %s for %s (callback %u/%u/%u)",
 		    r.mon_name, r.my_name, r.prog, r.vers, r.proc);
-		statd_ha_run(st->ha, "add", r.mon_name, r.my_name);
+		statd_ha_run(st->ha, "add-client", r.mon_name, r.my_name, NULL);
 		/* a lookup that timed out: finish it in the background */
 		if (lrc == -ETIMEDOUT && st->send != NULL)
 			(void)statd_send_resolve(st->send, r.mon_name);
@@ -158,7 +168,8 @@ statd_proc_unmon(struct req *rq, sm_mon_id *a, sm_stat *res)
 	else {
 		log_info("no longer monitoring %s for %s", a->mon_name,
 		    id->my_name);
-		statd_ha_run(st->ha, "del", a->mon_name, id->my_name);
+		statd_ha_run(st->ha, "del-client", a->mon_name, id->my_name,
+		    NULL);
 	}
 	return DISP_REPLY;
 }
@@ -186,8 +197,8 @@ statd_proc_unmon_all(struct req *rq, sm_my_id *a, sm_stat *res)
 		log_info("no longer monitoring %zu host%s for %s", n,
 		    n == 1 ? "" : "s", a->my_name);
 	for (i = 0; removed != NULL && i < n; i++)
-		statd_ha_run(st->ha, "del", removed[i].mon_name,
-		    removed[i].my_name);
+		statd_ha_run(st->ha, "del-client", removed[i].mon_name,
+		    removed[i].my_name, NULL);
 	free(removed);
 	return DISP_REPLY;
 }

@@ -7,16 +7,23 @@
  * without blanks or '/', and may not start with '.' (no ".", "..", no
  * hidden or temporary file). Host names and numeric addresses (IPv6 too:
  * ':' and '%' are printable) all fit. The length limit is the file-name
- * limit, not the protocol's 1024.
+ * limit (less the room of the temporary file), not the protocol's 1024.
  */
 #include <sys/socket.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/addr.h"
 #include "common/log.h"
 #include "statd/statd.h"
+
+/* sm/.NAME.xxxxxxxx (atomic_write_file's temporary) must fit NAME_MAX */
+_Static_assert(STATD_NAME_MAX + 10 <= NAME_MAX, "STATD_NAME_MAX too long");
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
 
 const char *
 statd_name_invalid(const char *name)
@@ -28,7 +35,7 @@ statd_name_invalid(const char *name)
 		return "empty";
 	n = strlen(name);
 	if (n > STATD_NAME_MAX)
-		return "longer than 255 bytes";
+		return "longer than " STR(STATD_NAME_MAX) " bytes";
 	if (name[0] == '.')
 		return "starts with '.'";
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
@@ -43,6 +50,13 @@ statd_name_invalid(const char *name)
 			return "contains a byte outside ASCII";
 	}
 	return NULL;
+}
+
+bool
+statd_callback_allowed(uint32_t prog, uint32_t vers, uint32_t proc)
+{
+	(void)vers;
+	return prog == 100021 && (proc == 16 || proc == 24);
 }
 
 bool

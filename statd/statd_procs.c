@@ -6,7 +6,7 @@
  * No procedure needs the duplicate request cache: SM_MON of a registration
  * already there only updates it, SM_UNMON of one gone does nothing, a
  * repeated SM_SIMU_CRASH finds nothing left to retire, and a repeated
- * SM_NOTIFY refreshes a callback still pending instead of adding one.
+ * SM_NOTIFY (same state) is not passed on again.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -4,8 +4,10 @@
  *  - SM_NOTIFY (XNFS 11): a peer rebooted. Every registration whose host
  *    matches the notifier (its source address, or its name for a host of
  *    no known address: statd_host_matches) gets its callback to the lock
- *    manager. The registrations stay: the lock manager unmonitors when it
- *    wants to.
+ *    manager, unless that host's last SM_NOTIFY passed on had the same
+ *    state (a replay, as nfs-utils' rpc.statd). The registrations stay:
+ *    the lock manager unmonitors when it wants to. The -H callout hears of
+ *    every SM_NOTIFY ("sm-notify MON_NAME ADDRESS STATE", nfs-utils').
  *  - SM_SIMU_CRASH (local callers only): act as if we had rebooted: a new
  *    state number, every monitored host moves to the notify set (sm.bak/)
  *    and is notified; the monitor list is then empty.
@@ -91,24 +93,31 @@ statd_proc_notify(struct req *rq, sm_stat_chge *a, statd_void *res)
 {
 	struct statd *st = rq->ctx;
 	struct statd_reg *regs = NULL;
-	char addr[ADDR_STRLEN], safe[64];
+	char addr[ADDR_STRLEN], safe[64], sstate[16];
 	const char *name;
 	unsigned long sup;
+	unsigned matched;
 	int n, i, rc;
 
 	(void)res;
 	/* a name we would not store cannot match one we stored */
 	name = statd_name_invalid(a->mon_name) == NULL ? a->mon_name : NULL;
 	addr_ntop((struct sockaddr *)&rq->peer, addr, sizeof(addr));
-	n = statd_db_match(&st->db, (struct sockaddr *)&rq->peer, name, &regs);
+	if (name != NULL) {
+		snprintf(sstate, sizeof(sstate), "%d", (int)a->state);
+		statd_ha_run(st->ha, "sm-notify", name, addr, sstate);
+	}
+	n = statd_db_match(&st->db, (struct sockaddr *)&rq->peer, name,
+	    a->state, &regs, &matched);
 	if (n < 0) {
 		log_warnx("SM_NOTIFY from %s: %s", addr, strerror(-n));
 		return DISP_REPLY;
 	}
 	if (n == 0) {
 		log_debug(LOG_D_STATE, "SM_NOTIFY from %s (mon_name %s, state "
-		    "%d): not monitored, ignored", addr, statd_name_safe(
-		    a->mon_name, safe, sizeof(safe)), a->state);
+		    "%d): %s, ignored", addr, statd_name_safe(a->mon_name,
+		    safe, sizeof(safe)), a->state, matched > 0 ?
+		    "this state was passed on already" : "not monitored");
 		return DISP_REPLY;
 	}
 	if (statd_rate_allow(&st->rate_notify, time(NULL), &sup))
@@ -117,14 +126,11 @@ statd_proc_notify(struct req *rq, sm_stat_chge *a, statd_void *res)
 		    a->mon_name, safe, sizeof(safe)), regs[0].mon_name,
 		    a->state, n, n == 1 ? "" : "s", sup > 0 ?
 		    " (more SM_NOTIFY not logged)" : "");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (st->send != NULL && (rc = statd_send_callback(st->send,
 		    &regs[i], a->state)) != 0)
 			log_warnx("callback for %s: %s", regs[i].mon_name,
 			    strerror(-rc));
-		statd_ha_run(st->ha, "notify", regs[i].mon_name,
-		    regs[i].my_name);
-	}
 	free(regs);
 	return DISP_REPLY;
 }
@@ -163,6 +169,14 @@ statd_load_monitors(struct statd *st)
 			log_warnx("%s/%s: %u malformed record%s skipped",
 			    st->sm, names[i], skipped, skipped == 1 ? "" : "s");
 		for (j = 0; j < n; j++) {
+			if (!statd_callback_allowed(regs[j].prog, regs[j].vers,
+			    regs[j].proc)) {
+				log_warnx("%s/%s: a record calling back "
+				    "%u/%u/%u skipped (not the lock manager)",
+				    st->sm, names[i], regs[j].prog,
+				    regs[j].vers, regs[j].proc);
+				continue;
+			}
 			rc = statd_db_load(&st->db, &regs[j]);
 			if (rc == -ENOSPC)
 				full++;

@@ -2,15 +2,19 @@
  * statd_send.c: every call statd makes, with its retries.
  *
  *  - SM_NOTIFY to a monitored host's statd (we restarted, or SM_SIMU_CRASH):
- *    UDP, the port from the host's portmapper, from our outgoing socket.
- *    Any RPC reply acknowledges it. Retried with a back-off doubling from
- *    1 s to 60 s until retry_secs have passed (sm-notify's 15 minutes); a
- *    name is looked up first, and each retry tries its next address.
+ *    UDP, the port from the host's portmapper, from our outgoing sockets
+ *    (sm-notify's: -o port, -n address). Any RPC reply acknowledges it.
+ *    Retried with a back-off doubling from 1 s to 60 s until retry_secs
+ *    have passed (sm-notify's 15 minutes); a name is looked up first, and
+ *    each retry tries its next address.
  *  - The callback to the lock manager when a monitored host rebooted: the
  *    prog/vers/proc of the SM_MON registration, always at 127.0.0.1 over
  *    UDP (never at my_name: a remote caller must not be able to aim our
  *    calls anywhere), port from the local portmapper, a few retries within
- *    30 s.
+ *    30 s. From a socket of its own: the lock manager takes the callback
+ *    from a loopback source only, whatever address -n binds SM_NOTIFY to.
+ *  A call that failed forgets the port the portmapper gave for it, so a
+ *  peer or lock manager that restarted on another port is found again.
  *  - Background lookups of monitored names read back at start.
  *
  * One thread owns the job list; the calls themselves go through the
@@ -77,7 +81,8 @@ struct statd_send {
 	bool			 stop;
 	int			 wakefd, idlefd;
 	struct statd_resolver	*res;
-	struct rpc_clnt		*clnt;
+	struct rpc_clnt		*clnt;		/* SM_NOTIFY */
+	struct rpc_clnt		*cbclnt;	/* callbacks to 127.0.0.1 */
 	pthread_t		 thread;
 	bool			 started;
 };
@@ -228,7 +233,8 @@ attempt(struct statd_send *s, struct job *j, uint64_t now)
 	j->done = false;
 	j->again = false;
 	j->attempts++;
-	if ((rc = rpc_clnt_call(s->clnt, &c)) != 0) {
+	if ((rc = rpc_clnt_call(j->kind == K_NOTIFY ? s->clnt : s->cbclnt,
+	    &c)) != 0) {
 		log_debug(LOG_D_STATE, "%s to %s: %s", kind_name(j->kind),
 		    j->host, strerror(-rc));
 		return retry_later(j, now);
@@ -240,8 +246,10 @@ attempt(struct statd_send *s, struct job *j, uint64_t now)
 /* A call of j came back (under the lock). Returns false when the job is
  * over, with j->ok saying how. */
 static bool
-call_finished(struct job *j, uint64_t now)
+call_finished(struct statd_send *s, struct job *j, uint64_t now)
 {
+	const struct sockaddr *sa;
+	struct sockaddr_in lo;
 	char a[ADDR_STRLEN];
 
 	if (j->kind == K_NOTIFY) {
@@ -254,10 +262,13 @@ call_finished(struct job *j, uint64_t now)
 			j->next_at = now;
 			return true;
 		}
+		sa = (const struct sockaddr *)&j->addrs.a[j->next_addr %
+		    j->addrs.n];
 		log_debug(LOG_D_STATE, "SM_NOTIFY to %s (%s), attempt %u: %s",
-		    j->host, addr_ntop((const struct sockaddr *)
-		    &j->addrs.a[j->next_addr % j->addrs.n], a, sizeof(a)),
-		    j->attempts, strerror(-j->err));
+		    j->host, addr_ntop(sa, a, sizeof(a)), j->attempts,
+		    strerror(-j->err));
+		rpc_clnt_forget_port(s->clnt, sa, SM_PROG, SM_VERS,
+		    RPC_CLNT_UDP);
 		j->next_addr++;
 		return retry_later(j, now);
 	}
@@ -276,6 +287,11 @@ call_finished(struct job *j, uint64_t now)
 	    j->attempts, strerror(-j->err));
 	if (j->err == -EPROTONOSUPPORT)
 		return false;	/* there, but not that program: give up */
+	memset(&lo, 0, sizeof(lo));
+	lo.sin_family = AF_INET;
+	lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rpc_clnt_forget_port(s->cbclnt, (const struct sockaddr *)&lo,
+	    j->reg.prog, j->reg.vers, RPC_CLNT_UDP);
 	return retry_later(j, now);
 }
 
@@ -385,7 +401,7 @@ send_main(void *arg)
 			bool alive = true;
 
 			if (j->st == J_CALLING && j->done)
-				alive = call_finished(j, now);
+				alive = call_finished(s, j, now);
 			else if (j->ended)
 				alive = false;
 			if (alive && j->st == J_WAIT && j->next_at <= now)
@@ -452,9 +468,22 @@ statd_send_new(const struct statd_send_cfg *cfg)
 		goto fail;
 	}
 	memset(&cc, 0, sizeof(cc));
+	cc.udp4_fd = cfg->cb_fd;
+	cc.udp6_fd = -1;
+	cc.max_calls = JOBS_MAX + 64;
+	if ((s->cbclnt = rpc_clnt_new(&cc)) == NULL) {
+		/* it closed the socket it adopted; close the others */
+		rc = errno != 0 ? errno : ENOMEM;
+		if (cfg->udp4_fd >= 0)
+			close(cfg->udp4_fd);
+		if (cfg->udp6_fd >= 0)
+			close(cfg->udp6_fd);
+		statd_send_free(s);
+		errno = rc;
+		return NULL;
+	}
 	cc.udp4_fd = cfg->udp4_fd;
 	cc.udp6_fd = cfg->udp6_fd;
-	cc.max_calls = JOBS_MAX + 64;
 	if ((s->clnt = rpc_clnt_new(&cc)) == NULL) {
 		/* it closed the sockets it adopted */
 		rc = errno != 0 ? errno : ENOMEM;
@@ -471,9 +500,13 @@ fail_fds:
 		close(cfg->udp4_fd);
 	if (cfg->udp6_fd >= 0)
 		close(cfg->udp6_fd);
+	if (cfg->cb_fd >= 0)
+		close(cfg->cb_fd);
 	errno = rc;
 	return NULL;
 fail:
+	if (s->cbclnt == NULL && cfg->cb_fd >= 0)
+		close(cfg->cb_fd);
 	if (s->clnt == NULL) {
 		if (cfg->udp4_fd >= 0)
 			close(cfg->udp4_fd);
@@ -502,6 +535,7 @@ statd_send_free(struct statd_send *s)
 	/* completes what is in flight (-ECANCELED): call_done still finds
 	 * its job */
 	rpc_clnt_free(s->clnt);
+	rpc_clnt_free(s->cbclnt);
 	while ((j = s->jobs) != NULL) {
 		s->jobs = j->next;
 		free(j);
