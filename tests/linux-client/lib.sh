@@ -227,6 +227,22 @@ guest_wait() {
 	fail "guest$n: $(guest_why "$rc")${_LC_STEP:+ in step '$_LC_STEP'}"
 }
 
+# guest_kill N: power guest N off hard (SIGKILL to its QEMU: no shutdown,
+# nothing flushed) and reap its run-guest. Its results so far move to
+# $T/guestN.killed/, so the directory can boot the guest again.
+guest_kill() {
+	local n=$1 pid
+	[ -n "${_GPID[$n]:-}" ] || fail "guest_kill $n: not running"
+	pid=$(pgrep -f -- "ifname=nfsg$n,") || fail "guest_kill $n: no QEMU"
+	kill -KILL $pid
+	wait "${_GPID[$n]}" 2>/dev/null
+	unset "_GPID[$n]"
+	rm -rf "$T/guest$n.killed"
+	mkdir -p "$T/guest$n.killed"
+	cp "$T/guest$n"/*.log "$T/guest$n.killed/" 2>/dev/null
+	echo "+ guest$n powered off (QEMU pid $pid killed)"
+}
+
 # guest_run N SCRIPT [run-guest options]: boot, wait, fail with a report.
 guest_run() {
 	guest_start "$@"
