@@ -354,14 +354,24 @@ prog_name(const char *argv0)
  * it spans lines, descriptions of the daemon's own options printed below.
  */
 static void
-usage(const char *prog, const char *usage_extra)
+usage(const char *prog, const char *extra_opts, const char *usage_extra)
 {
 	const char *x = usage_extra != NULL ? usage_extra : "";
 	bool lines = strchr(x, '\n') != NULL;
-	size_t n = strlen(x);
+	size_t n = strlen(x), i, j = 0;
+	char flags[8];
 
-	printf("usage: %s [-dFhTtV] [-D facilities] [-f file] [-o key=value]"
-	    "%s%s\n", prog, !lines && n > 0 ? " " : "", lines ? "" : x);
+	/* the common letters a daemon took over mean what it says below */
+#define TAKEN(c)	(strchr(extra_opts, (c)) != NULL)
+	for (i = 0; i < sizeof("dFhTtV") - 1; i++)
+		if (!TAKEN("dFhTtV"[i]))
+			flags[j++] = "dFhTtV"[i];
+	flags[j] = '\0';
+	printf("usage: %s [-%s]%s%s%s%s%s\n", prog, flags,
+	    TAKEN('D') ? "" : " [-D facilities]", TAKEN('f') ? "" : " [-f file]",
+	    TAKEN('o') ? "" : " [-o key=value]", !lines && n > 0 ? " " : "",
+	    lines ? "" : x);
+#undef TAKEN
 	if (lines)
 		printf("%s%s", x, x[n - 1] == '\n' ? "" : "\n");
 	printf("  --config FILE, --check-config, --print-config, "
@@ -584,7 +594,7 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			rc = 1;
 			goto out;
 		case 'h':
-			usage(prog, usage_extra);
+			usage(prog, extra_opts, usage_extra);
 			rc = 1;
 			goto out;
 		default:
