@@ -51,6 +51,7 @@ struct pcall {
 	unsigned		 interval;
 	struct pcall		*owner;		/* lookup: the call it is for */
 	struct pcall		*lookup;	/* the lookup running for us */
+	bool			 cached;	/* its port came from the cache */
 	struct tconn		*tc;
 	struct rpc_clnt		*clnt;
 };
@@ -305,6 +306,7 @@ unlink_pending(struct rpc_clnt *c, struct pcall *p)
 
 static void	tconn_close(struct rpc_clnt *c, struct tconn *t, int err);
 static void	start_call(struct rpc_clnt *c, struct pcall *p);
+static void	rebind(struct rpc_clnt *c, struct pcall *p);
 
 /* Finish p: call done, free it. A lookup passes its outcome to its owner. */
 static void
@@ -482,10 +484,13 @@ tconn_close(struct rpc_clnt *c, struct tconn *t, int err)
 		}
 	for (p = c->pending; p != NULL; p = next) {
 		next = p->next;
-		if (p->tc == t) {
-			p->tc = NULL;
+		if (p->tc != t)
+			continue;
+		p->tc = NULL;
+		if (p->cached && err == -ECONNREFUSED)
+			rebind(c, p);	/* the service moved: ask again */
+		else
 			finish(c, p, err, NULL);
-		}
 	}
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, t->fd, NULL);
 	close(t->fd);
@@ -625,6 +630,7 @@ start_call(struct rpc_clnt *c, struct pcall *p)
 			return;
 		}
 		addr_set_port(d, port);
+		p->cached = true;
 	}
 	set_xid(c, p);
 	p->state = PC_SENT;
@@ -650,6 +656,25 @@ start_call(struct rpc_clnt *c, struct pcall *p)
 				break;
 			}
 	}
+}
+
+/*
+ * A call sent to a port from the cache got no answer (UDP, by its first
+ * resend) or was refused (TCP): the service may have moved (a client's
+ * lock manager restarted on another port). Forget the port and look it
+ * up again, once; the call keeps its deadline.
+ */
+static void
+rebind(struct rpc_clnt *c, struct pcall *p)
+{
+	struct sockaddr *d = (struct sockaddr *)&p->c.dest;
+
+	rpc_clnt_forget_port(c, d, p->c.prog, p->c.vers, p->c.proto);
+	addr_set_port(d, 0);
+	p->cached = false;
+	p->state = PC_NEW;
+	p->next_send = UINT64_MAX;
+	start_call(c, p);
 }
 
 /* ------------------------------------------------------------ replies */
@@ -787,6 +812,12 @@ timers(struct rpc_clnt *c)
 			/* a lookup's owner may be the next entry: restart */
 			finish(c, p, -ETIMEDOUT, NULL);
 			nx = c->pending;
+			continue;
+		}
+		if (p->c.proto == RPC_CLNT_UDP && now >= p->next_send &&
+		    p->cached) {
+			rebind(c, p);
+			nx = c->pending;	/* a lookup went to the head */
 			continue;
 		}
 		if (p->c.proto == RPC_CLNT_UDP && now >= p->next_send) {
