@@ -121,6 +121,9 @@ lk_do_test(struct req *rq, const struct lk_args *a, struct lk_holder *hd)
 	pid_t pid = 0;
 	int rc, fd;
 
+	/* a denial before the holder is known names nobody (never stack
+	 * garbage) */
+	memset(hd, 0, sizeof(*hd));
 	if ((st = lk_check_args(a)) != NLM4_GRANTED)
 		return st;
 	if ((rc = lk_target_open(rq, a->fh, &t)) != 0)
@@ -155,7 +158,6 @@ lk_do_test(struct req *rq, const struct lk_args *a, struct lk_holder *hd)
 		st = NLM4_GRANTED;
 		goto out;
 	}
-	memset(hd, 0, sizeof(*hd));
 	if ((hold = holder_of(f, me, &a->range, &held, &hr)) != NULL) {
 		hd->excl = hr->excl;
 		hd->svid = hold->owner->svid;

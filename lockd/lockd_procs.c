@@ -192,6 +192,7 @@ p4_test(struct req *rq, nlm4_testargs *x, nlm4_testres *r)
 	struct lk_holder h;
 	nlm4_stats st;
 
+	memset(&h, 0, sizeof(h));
 	if ((st = from4(rq, &a, &x->cookie, &x->alock, x->exclusive)) ==
 	    NLM4_GRANTED)
 		st = lk_do_test(rq, &a, &h);
@@ -366,6 +367,7 @@ p3_test(struct req *rq, nlm_testargs *x, nlm_testres *r)
 	struct lk_holder h;
 	nlm4_stats st;
 
+	memset(&h, 0, sizeof(h));
 	if ((st = from3(rq, &a, &x->cookie, &x->alock, x->exclusive)) ==
 	    NLM4_GRANTED)
 		st = lk_do_test(rq, &a, &h);
