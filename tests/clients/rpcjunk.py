@@ -25,8 +25,12 @@ Modes:
                   bytes (AUTH_BADCRED)
   junk            seeded random records, a random byte stream, random UDP
                   datagrams, and valid headers with random arguments for
-                  every rpcbind procedure: every reply must parse, and the
+                  every procedure (--procs) of every version (--low..--high)
+                  of --target (rpcbind): every reply must parse, and the
                   server must answer a NULL call afterwards
+  garbage-args    every procedure of --proc-list in versions --low..--high
+                  (but --skip-vers) of --target with its arguments cut
+                  short: GARBAGE_ARGS
   udp-4gib-string a UDP GETADDR (v3) call whose netid length field is
                   0xfffffff0: GARBAGE_ARGS
   bad-rpcvers     rpcvers 3: MSG_DENIED RPC_MISMATCH 2..2
@@ -115,8 +119,16 @@ def auth_sys(machine="rpcjunk", uid=0, gid=0, gids=(), stamp=0):
     return u32(AUTH_SYS) + opaque(body)
 
 
-def call_msg(xid, prog=RPCBPROG, vers=2, proc=0, cred=None, args=b"",
+# The program junk, garbage-args and the control NULL calls go to
+# (--target), and the version of the control NULL calls (--high).
+TARGET = RPCBPROG
+CONTROL_VERS = 2
+
+
+def call_msg(xid, prog=None, vers=2, proc=0, cred=None, args=b"",
              rpcvers=2):
+    if prog is None:
+        prog = TARGET
     return (u32(xid, CALL, rpcvers, prog, vers, proc) +
             (cred if cred is not None else auth_none()) + auth_none() + args)
 
@@ -358,7 +370,7 @@ def expect(t, args, what, msg_fn, check):
 def control_null(t):
     """A NULL call on a new connection must succeed."""
     try:
-        r = tcp_call(t, call_msg(new_xid()))
+        r = tcp_call(t, call_msg(new_xid(), vers=CONTROL_VERS))
     except (Closed, Timeout) as e:
         raise Verdict(False, "control NULL call failed afterwards (%s)" %
                       type(e).__name__)
@@ -610,8 +622,8 @@ def m_junk(t, args):
     if u is not None:
         u.settimeout(0.2)
     try:
-        for vers in (2, 3, 4):
-            for proc in range(0, 17):
+        for vers in range(args.low, args.high + 1):
+            for proc in range(0, args.procs):
                 for _ in range(3):
                     a = rbytes(rnd.choice((0, 3, 4, 8, 20, 64, 300)))
                     msg = call_msg(new_xid(), vers=vers, proc=proc, args=a)
@@ -649,6 +661,27 @@ def m_junk(t, args):
         raise Verdict(False, "; ".join(notes + bad[:3]))
     control_null(t)
     return "; ".join(notes)
+
+
+def m_garbage_args(t, args):
+    """Every procedure in --proc-list of versions --low..--high of --target,
+    with arguments cut short (3 bytes), is answered GARBAGE_ARGS."""
+    procs = [int(x) for x in args.proc_list.split(",") if x]
+    if not procs:
+        raise Verdict(None, "--proc-list is empty")
+    out = []
+    for vers in range(args.low, args.high + 1):
+        if vers in args.skip_vers:
+            continue
+        for proc in procs:
+            out.append(expect(
+                t, args, "v%d proc %d with 3 bytes of arguments" % (vers, proc),
+                lambda: call_msg(new_xid(), vers=vers, proc=proc,
+                                 args=b"\x00\x00\x01"),
+                lambda r: None if r.accepted and r.stat == 4 else
+                "accepted GARBAGE_ARGS(4)"))
+    control_null(t)
+    return "%d calls, all GARBAGE_ARGS" % (len(out) * len(transports(args)))
 
 
 def m_slow_partial(t, args):
@@ -804,6 +837,7 @@ MODES = {
     "gids17": m_gids17,
     "machname256": m_machname256,
     "junk": m_junk,
+    "garbage-args": m_garbage_args,
     "udp-4gib-string": m_udp_4gib_string,
     "bad-rpcvers": m_bad_rpcvers,
     "bad-prog": m_bad_prog,
@@ -842,9 +876,23 @@ def main():
     p.add_argument("--unix", metavar="PATH",
                    help="talk to an AF_LOCAL stream socket instead "
                    "(datagram parts are left out)")
+    p.add_argument("--target", type=int, default=RPCBPROG,
+                   help="junk, garbage-args and the control NULL calls: "
+                   "the program (100000); versions --low..--high, the "
+                   "control NULL goes to --high")
+    p.add_argument("--procs", type=int, default=17,
+                   help="junk: procedures 0..N-1 of each version (17)")
+    p.add_argument("--proc-list", default="",
+                   help="garbage-args: the procedures, comma-separated")
+    p.add_argument("--skip-vers", type=lambda v: [int(x) for x in v.split(",")],
+                   default=[], help="garbage-args: versions to leave out")
     p.add_argument("mode", choices=sorted(MODES))
     p.add_argument("n", type=int, nargs="?")
     args = p.parse_args()
+    global TARGET, CONTROL_VERS
+    TARGET = args.target
+    if args.target != RPCBPROG:
+        CONTROL_VERS = args.high
 
     t = Target(args)
     try:

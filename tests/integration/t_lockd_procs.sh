@@ -17,6 +17,7 @@
 #  - NM_LOCK, SHARE / UNSHARE (deny modes against access), FREE_ALL;
 #  - bad and stale handles (stale_fh / denied), a read-only export (shared
 #    locks only), a file not a regular one;
+#  - a blocking request closing a wait cycle gets deadlck;
 #  - CANCEL of nothing, UNLOCK of nothing: granted;
 #  - oversized owner handle, caller name and cookie: refused
 #    (denied_nolocks); lockd stays up and serves the next call.
@@ -188,6 +189,21 @@ np_is denied -V 3 -e "$E/ro" -i 1 lock r 0 10
 np -e "$E/x" fh dir
 np_match '^(failed|denied|stale_fh)$' -e "$E/x" -i 1 lock dir 0 10
 ok "stale and forged handles, read-only export, a directory"
+
+# ---------------------------------------------------------------- deadlock
+# owner 1 holds [0,10) and waits for owner 2's [20,30); owner 2 asking for
+# [0,10) would wait for itself
+np_is granted $X -i 1 lock c 0 10
+np_is granted $X -i 2 lock c 20 10
+np_is blocked $X -i 1 lock c 20 10 --block
+np_is deadlck $X -i 2 lock c 0 10 --block
+np_is denied $X -i 2 lock c 0 10		# not blocking: just denied
+np_is granted $X -i 1 cancel c 20 10 --block
+np_is blocked $X -i 2 lock c 0 10 --block	# no cycle any more
+np_is granted $X -i 2 cancel c 0 10 --block
+np_is granted $X -i 1 unlock c 0 0
+np_is granted $X -i 2 unlock c 0 0
+ok "a blocking request that would wait for itself gets deadlck"
 
 # ---------------------------------------------------------------- CANCEL, UNLOCK of nothing
 np_is granted $X -i 1 cancel a 0 10 --block
