@@ -195,6 +195,22 @@ conf_error(const struct daemon_args *da, const char *key, const char *msg)
 		    msg);
 }
 
+/* A string value given on the command line replaces the file's (so that
+ * --print-config shows what is in force). 0 or -ENOMEM. */
+static int
+override(char **field, const char *v)
+{
+	char *d;
+
+	if (v == NULL)
+		return 0;
+	if ((d = strdup(v)) == NULL)
+		return -ENOMEM;
+	free(*field);
+	*field = d;
+	return 0;
+}
+
 static int
 apply_config(struct statd_main *m, const struct daemon_args *da,
     const struct opts *o)
@@ -243,9 +259,14 @@ apply_config(struct statd_main *m, const struct daemon_args *da,
 		    o->ha);
 		return -EINVAL;
 	}
-	if (o->state_dir != NULL)
-		n = snprintf(m->dir, sizeof(m->dir), "%s", o->state_dir);
-	else if (m->c.state_dir[0] != '\0')
+	/* the file's values were checked: the command line's take over */
+	if (override(&m->c.name, o->name) != 0 ||
+	    override(&m->c.state_dir, o->state_dir) != 0 ||
+	    override(&m->c.ha_callout, o->ha) != 0) {
+		fprintf(stderr, "rpc.statd: out of memory\n");
+		return -ENOMEM;
+	}
+	if (m->c.state_dir[0] != '\0')
 		n = snprintf(m->dir, sizeof(m->dir), "%s", m->c.state_dir);
 	else
 		n = snprintf(m->dir, sizeof(m->dir), "%s/statd",
@@ -515,16 +536,14 @@ main(int argc, char **argv)
 	log_init(da.foreground, "statd");
 	log_set_debug(da.debug);
 
-	if (o.name != NULL)
-		snprintf(m.name, sizeof(m.name), "%s", o.name);
-	else if (m.c.name[0] != '\0')
+	if (m.c.name[0] != '\0')
 		snprintf(m.name, sizeof(m.name), "%s", m.c.name);
 	else if (gethostname(m.name, sizeof(m.name)) != 0 ||
 	    (m.name[sizeof(m.name) - 1] = '\0',
 	    statd_name_invalid(m.name) != NULL))
 		fatalx("the host name is not usable in SM_NOTIFY: set "
 		    "[statd] name");
-	ha = o.ha != NULL ? o.ha : m.c.ha_callout;
+	ha = m.c.ha_callout;
 	if (root)
 		user = run_user(m.c.user, &uid, &gid);
 
@@ -552,8 +571,7 @@ main(int argc, char **argv)
 			fatalx("listen on port %ld: %s", m.c.port,
 			    strerror(-rc));
 	}
-	notify_sources(o.name != NULL ? o.name : m.c.name[0] != '\0' ?
-	    m.c.name : NULL, &src4, &src6);
+	notify_sources(m.c.name[0] != '\0' ? m.c.name : NULL, &src4, &src6);
 	udp4 = outgoing_socket(&src4, m.c.outgoing_port, "SM_NOTIFY");
 	udp6 = outgoing_socket(&src6, m.c.outgoing_port, "SM_NOTIFY");
 	memset(&lo, 0, sizeof(lo));
@@ -566,7 +584,8 @@ main(int argc, char **argv)
 	if (statd_init(&m.st, m.dir, (size_t)m.c.max_monitors, true) != 0)
 		fatalx("state directory %s: name too long", m.dir);
 	if ((rc = statd_state_read(m.st.statefile, &old)) == -EINVAL)
-		log_warnx("%s: not a state file (4 bytes); starting from 0",
+		log_warnx("%s: not a state file (not 4 bytes long); starting "
+		    "from 0",
 		    m.st.statefile);
 	else if (rc != 0)
 		fatalx("%s: %s", m.st.statefile, strerror(-rc));

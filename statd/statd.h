@@ -185,6 +185,9 @@ int	statd_db_match(struct statd_db *db, const struct sockaddr *from,
 /* Does host h match the notifier (from, name)? (the rule above) */
 bool	statd_host_matches(const struct statd_host *h,
 	    const struct sockaddr *from, const char *name);
+/* Would statd_db_add(r) find room: r is there already (an update), or
+ * the table is not full? (SM_MON asks before it looks a name up.) */
+bool	statd_db_room(struct statd_db *db, const struct statd_reg *r);
 /* Is name monitored with a known address (or numeric)? Then SM_MON need
  * not look it up again. */
 bool	statd_db_known(struct statd_db *db, const char *name);
@@ -282,6 +285,8 @@ int	statd_resolver_take(struct statd_resolver *r, uint64_t *tagp,
  * -ENOENT (no such host) or -errno. */
 int	statd_resolve(const char *name, unsigned timeout_ms,
 	    struct statd_addrs *a);
+/* A lookup's error (-errno as above) in words. */
+const char *statd_resolve_strerror(int err);
 
 /* ------------------------------------------------------------ statd_send.c */
 

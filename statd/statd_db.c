@@ -373,6 +373,26 @@ out:
 }
 
 bool
+statd_db_room(struct statd_db *db, const struct statd_reg *r)
+{
+	char key[STATD_NAME_MAX + 1];
+	struct statd_host *h;
+	bool room;
+	size_t i;
+
+	statd_name_key(r->mon_name, key);
+	pthread_mutex_lock(&db->lock);
+	room = db->max == 0 || db->nregs < db->max;
+	if (!room && (h = host_find(db, key, NULL)) != NULL)
+		for (i = 0; i < h->nregs && !room; i++)
+			room = strcasecmp(h->regs[i].mon_name, r->mon_name) ==
+			    0 && same_id(&h->regs[i], r->my_name, r->prog,
+			    r->vers, r->proc);
+	pthread_mutex_unlock(&db->lock);
+	return room;
+}
+
+bool
 statd_db_known(struct statd_db *db, const char *name)
 {
 	char key[STATD_NAME_MAX + 1];

@@ -109,6 +109,12 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	r.proc = (uint32_t)id->my_proc;
 	memcpy(r.priv, a->priv, sizeof(r.priv));
 
+	/* a full table refuses before any lookup: a flood of new names
+	 * costs no name service traffic */
+	if (!statd_db_room(&st->db, &r)) {
+		refused_local(st, "mon_name", r.mon_name, "over max-monitors");
+		return DISP_REPLY;
+	}
 	/* The addresses its SM_NOTIFY will come from: a local call (the lock
 	 * manager's), so a bounded wait for the lookup is acceptable. */
 	memset(&addrs, 0, sizeof(addrs));
@@ -116,7 +122,8 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	    !statd_db_known(&st->db, r.mon_name) &&
 	    (lrc = statd_resolve(r.mon_name, STATD_RESOLVE_MS, &addrs)) != 0)
 		log_info("cannot resolve %s (%s): its SM_NOTIFY will be "
-		    "matched by name", r.mon_name, strerror(-lrc));
+		    "matched by name", r.mon_name,
+		    statd_resolve_strerror(lrc));
 
 	rc = statd_db_add(&st->db, &r, &addrs);
 	if (rc == -ENOSPC) {

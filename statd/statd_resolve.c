@@ -270,3 +270,20 @@ out:
 	statd_resolver_put(r);
 	return rc;
 }
+
+const char *
+statd_resolve_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "no such host";
+	case -EAGAIN:
+		return "temporary failure in name resolution";
+	case -ETIMEDOUT:
+		return "the lookup timed out";
+	case -EIO:
+		return "name resolution failed";
+	default:
+		return strerror(-err);
+	}
+}

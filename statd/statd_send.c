@@ -304,8 +304,8 @@ lookup_finished(struct job *j, int err, const struct statd_addrs *a,
 		if (j->attempts++ == 0)
 			log_warnx("cannot resolve %s (%s): %s", j->host,
 			    j->kind == K_NOTIFY ? "to notify it" :
-			    "a monitored host", strerror(err != 0 ? -err :
-			    ENOENT));
+			    "a monitored host", statd_resolve_strerror(
+			    err != 0 ? err : -ENOENT));
 		return retry_later(j, now);
 	}
 	j->addrs = *a;

@@ -554,6 +554,7 @@ test_db_add_dedupe_max(void **state)
 	(void)state;
 	memset(&saved, 0, sizeof(saved));
 	statd_db_init(&db, 4, save_hook, NULL);
+	assert_true(statd_db_room(&db, &a));
 	assert_int_equal(statd_db_add(&db, &a, NULL), 1);
 	assert_int_equal(statd_db_count(&db), 1);
 	/* saved under the lower-case key, parseable back */
@@ -585,11 +586,16 @@ test_db_add_dedupe_max(void **state)
 	assert_int_equal(statd_db_count(&db), 4);
 	/* full: a new one is refused, an update still goes through */
 	b = reg("192.0.2.9", "me", 100021, 4, 16, 1);
+	assert_false(statd_db_room(&db, &b));
 	assert_int_equal(statd_db_add(&db, &b, NULL), -ENOSPC);
 	assert_int_equal(statd_db_load(&db, &b), -ENOSPC);
 	assert_int_equal(statd_db_count(&db), 4);
 	assert_false(statd_db_known(&db, "192.0.2.9"));
 	b = reg("host.example", "me", 100021, 4, 16, 5);
+	assert_true(statd_db_room(&db, &b));
+	b.vers = 2;
+	assert_false(statd_db_room(&db, &b));
+	b.vers = 4;
 	assert_int_equal(statd_db_add(&db, &b, NULL), 0);
 	/* the file holds the four, in order */
 	assert_int_equal(statd_rec_parse(saved.text, strlen(saved.text),
