@@ -2,8 +2,8 @@
 # t_lockd_procs: rpc.lockd's synchronous procedures from one client host
 # (nlmprobe: libtirpc with handles from libnfs's MOUNT + LOOKUP), and what
 # the server's kernel holds (tests/linux-client/lockctl.py):
-#  - rpcinfo: nlockmgr 1, 3, 4 and status 1 on tcp and udp; NULL in every
-#    version over both;
+#  - rpcinfo: nlockmgr 1, 3, 4 and status 1 on tcp, udp, tcp6 and udp6;
+#    NULL in every version over tcp and udp; locks over IPv6;
 #  - TEST, LOCK, UNLOCK in v4 (TCP), v3 and v1 (UDP): conflicts between two
 #    owners (svid, oh), TEST naming the holder, shared locks sharing, an
 #    upgrade and a downgrade in place, unlocking the middle splits, len 0
@@ -31,7 +31,7 @@ for f in a b c d e s fa big; do
 done
 echo "read-only" >"$E/ro/r"
 cat >"$T/exports" <<EOF
-$E/x	127.0.0.1(rw,no_root_squash)
+$E/x	127.0.0.1(rw,no_root_squash) ::1(rw,no_root_squash)
 $E/ro	127.0.0.1(ro,no_root_squash)
 EOF
 start_rpcbind
@@ -51,7 +51,15 @@ done
 for p in tcp udp; do
 	assert_match "^ *100024 +1 +$p +[0-9]+ +status" "$regs" "status v1/$p"
 done
-ok "registered: nlockmgr 1, 3, 4 and status 1 on tcp and udp; NULL answers"
+must rpcinfo
+regs=$OUT
+for n in udp6 tcp6; do
+	for v in 1 3 4; do
+		assert_match "^ *100021 +$v +$n +" "$regs" "nlockmgr v$v/$n"
+	done
+	assert_match "^ *100024 +1 +$n +" "$regs" "status v1/$n"
+done
+ok "registered: nlockmgr 1, 3, 4 and status 1 on tcp, udp, tcp6, udp6; NULL answers"
 
 X="-e $E/x"
 # ---------------------------------------------------------------- v4, two owners
@@ -108,6 +116,13 @@ np_is granted $X -V 3 -i 1 lock c 0 10
 np_is denied $X -V 4 -i 2 lock c 0 10
 np_is granted $X -V 4 -i 1 unlock c 0 10
 ok "v3 and v1 over UDP; one owner across versions"
+
+# ---------------------------------------------------------------- IPv6
+np_is granted -s ::1 $X -i 1 lock c 0 10
+np_is "denied holder exclusive=1 svid=1 oh=6f682d31 off=0 len=10" -s ::1 -P udp $X -i 2 test c 0 10
+np_is "denied holder exclusive=1 svid=1 oh=6f682d31 off=0 len=10" $X -i 1 test c 0 10	# ::1 is another host
+np_is granted -s ::1 -P udp $X -i 1 unlock c 0 10
+ok "IPv6: lock, test, unlock over tcp6 and udp6"
 
 # ---------------------------------------------------------------- limits
 np_is granted $X -V 3 -i 1 lock d 0xfffffff0 0x10	# ends exactly at 2^32
