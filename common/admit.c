@@ -2,6 +2,7 @@
  * admit.c: export admission for a call (see admit.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/admit.h"
@@ -21,9 +22,9 @@ admit_flavor(const struct cred *c)
 	}
 }
 
-int
-admit_export(struct hostcache *hc, const struct exp_live_export *ex,
-    const struct req *rq, unsigned wait_ms, struct admit *a)
+static int
+admit(struct hostcache *hc, const struct exp_live_export *ex,
+    const struct req *rq, unsigned wait_ms, bool any_flavor, struct admit *a)
 {
 	uint32_t flavor = admit_flavor(&rq->cred);
 
@@ -34,6 +35,9 @@ admit_export(struct hostcache *hc, const struct exp_live_export *ex,
 		    ex->e->path);
 		return -EACCES;
 	}
+	if (any_flavor && a->cl->opts.nsec > 0 &&
+	    exp_sec_flags(&a->cl->opts, flavor, &a->flags) != 0)
+		flavor = a->cl->opts.sec[0].flavor;	/* the export's first */
 	if (exp_sec_flags(&a->cl->opts, flavor, &a->flags) != 0 ||
 	    exp_squash(&a->cl->opts, flavor, &a->sq) != 0)
 		return -EACCES;
@@ -42,6 +46,20 @@ admit_export(struct hostcache *hc, const struct exp_live_export *ex,
 		return -EPERM;
 	}
 	return 0;
+}
+
+int
+admit_export(struct hostcache *hc, const struct exp_live_export *ex,
+    const struct req *rq, unsigned wait_ms, struct admit *a)
+{
+	return admit(hc, ex, rq, wait_ms, false, a);
+}
+
+int
+admit_export_nlm(struct hostcache *hc, const struct exp_live_export *ex,
+    const struct req *rq, unsigned wait_ms, struct admit *a)
+{
+	return admit(hc, ex, rq, wait_ms, true, a);
 }
 
 void

@@ -32,6 +32,15 @@ uint32_t admit_flavor(const struct cred *c);
  */
 int	admit_export(struct hostcache *hc, const struct exp_live_export *ex,
 	    const struct req *rq, unsigned wait_ms, struct admit *a);
+/*
+ * The same for a lock request: the call's flavour is not checked against
+ * the export's sec= list (clients send NLM with AUTH_SYS even for
+ * Kerberos mounts, and knfsd does not check it either); a flavour the
+ * export does not list gets the options of its first one.
+ */
+int	admit_export_nlm(struct hostcache *hc,
+	    const struct exp_live_export *ex, const struct req *rq,
+	    unsigned wait_ms, struct admit *a);
 /* The caller's identity on the export: rq's credentials squashed as a
  * says (AUTH_NONE: the anonymous identity). c may already hold rq->cred
  * with server-side groups applied. */

@@ -3,8 +3,9 @@
  * the same key, export and client checks as rpc.nfsd (common/admit.h), and
  * the kernel's OFD lock calls.
  *
- * Who may lock, as knfsd: a caller the export admits (address, flavour,
- * reserved port unless insecure), who may read the file or owns it (as
+ * Who may lock, as knfsd: a caller the export admits (address, reserved
+ * port unless insecure; not the flavour: NLM comes with AUTH_SYS even
+ * from Kerberos mounts), who may read the file or owns it (as
  * its squashed identity), unless the export says insecure_locks; an
  * exclusive lock needs a read-write export (checked by the caller, which
  * knows the lock type).
@@ -65,7 +66,8 @@ lk_target_open(struct req *rq, const netobj *fh, struct lk_target *t)
 	if ((ex = exp_live_by_id(lr->gen, f.export_id)) == NULL ||
 	    ex->err != 0 || fh_match_export(&f, ex->export_id, ex->volid) != 0)
 		return -ESTALE;
-	if ((rc = admit_export(lk->names, ex, rq, LK_NAME_WAIT_MS, &a)) != 0) {
+	if ((rc = admit_export_nlm(lk->names, ex, rq, LK_NAME_WAIT_MS,
+	    &a)) != 0) {
 		log_debug(LOG_D_EXPORT, "%s: lock on %s refused: %s",
 		    req_peer_str(rq), ex->e->path, strerror(-rc));
 		return -EACCES;

@@ -18,6 +18,8 @@
 #  - bad and stale handles (stale_fh / denied), a read-only export (shared
 #    locks only), a file not a regular one;
 #  - a blocking request closing a wait cycle gets deadlck;
+#  - AUTH_SYS locks on a sec=krb5 export are taken (NLM is not held to the
+#    export's flavours, as in knfsd);
 #  - CANCEL of nothing, UNLOCK of nothing: granted;
 #  - oversized owner handle, caller name and cookie: refused
 #    (denied_nolocks); lockd stays up and serves the next call.
@@ -219,6 +221,24 @@ np_is granted $X -i 2 cancel c 0 10 --block
 np_is granted $X -i 1 unlock c 0 0
 np_is granted $X -i 2 unlock c 0 0
 ok "a blocking request that would wait for itself gets deadlck"
+
+# ---------------------------------------------------------------- Kerberos exports
+# Clients send NLM with AUTH_SYS even for a sec=krb5 mount: lockd, as
+# knfsd, does not hold the flavour against the export (nfsd does)
+np -e "$E/x" fh a
+fh_a=$OUT
+sed -i "s|^$E/x	.*|$E/x	127.0.0.1(sec=krb5,rw,no_root_squash)|" "$T/exports"
+n=$(grep -c "2 exports" "$T/lockd.log")
+kill -HUP "$(daemon_pid lockd)"
+wait_until 10 eval '[ "$(grep -c "2 exports" "$T/lockd.log")" -gt "$n" ]' ||
+    fail "lockd did not reload its exports"
+np_is granted -F "$fh_a" -i 1 lock - 0 10
+np_is granted -F "$fh_a" -i 1 unlock - 0 10
+sed -i "s|^$E/x	.*|$E/x	127.0.0.1(rw,no_root_squash) ::1(rw,no_root_squash)|" "$T/exports"
+kill -HUP "$(daemon_pid lockd)"
+wait_until 10 eval '[ "$(grep -c "2 exports" "$T/lockd.log")" -gt "$((n + 1))" ]' ||
+    fail "lockd did not reload its exports"
+ok "an AUTH_SYS lock on a sec=krb5 export is taken, as knfsd does"
 
 # ---------------------------------------------------------------- CANCEL, UNLOCK of nothing
 np_is granted $X -i 1 cancel a 0 10 --block
