@@ -13,7 +13,7 @@
 #    ACCESS check, as against knfsd);
 #  - an export to 198.51.100.99 only: the guest (198.51.100.11) cannot mount
 #    it (access denied), although showmount -e lists it.
-# Every mount uses nolock: the suite has no lock manager yet.
+# Every mount uses nolock: these servers run no lock manager (t_lock_* do).
 # timeout: 180
 . "$(dirname "$0")/lib.sh"
 

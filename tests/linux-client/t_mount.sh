@@ -9,7 +9,7 @@
 # since nfs-utils 2.6, so the kernel's v2 client is mounted with mount(2):
 # read, write, umount). On the server side, showmount -a lists the guest while it has
 # the export mounted and no longer after its umount.
-# Every mount uses nolock: the suite has no lock manager yet.
+# Every mount uses nolock: these servers run no lock manager (t_lock_* do).
 # timeout: 240
 . "$(dirname "$0")/lib.sh"
 

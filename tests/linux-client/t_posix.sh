@@ -14,7 +14,7 @@
 # run) whose sha256, computed in the guest after drop_caches, matches the
 # server's; mmap write and read back. At the end
 # the guest's stat of every file must equal the server's.
-# Every mount uses nolock: the suite has no lock manager yet.
+# Every mount uses nolock: these servers run no lock manager (t_lock_* do).
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
