@@ -32,6 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rpc/rpc.h>
+#include <rpc/rpcb_clnt.h>
+
 #include "common/addr.h"
 #include "common/atomicio.h"
 #include "common/conf.h"
@@ -601,7 +604,11 @@ main(int argc, char **argv)
 
 	/* rpcbind lets only root map a privileged port, and only the owner
 	 * of a mapping remove it: register as the user we run as, unless
-	 * the port is privileged */
+	 * the port is privileged. Whatever an earlier instance left is
+	 * removed now, as root (nfs-utils too): a mapping it made as root
+	 * for a privileged port outlived it, as the user cannot remove it. */
+	if (m.srv != NULL && root)
+		(void)rpcb_unset(SM_PROG, SM_VERS, NULL);
 	reg_early = m.srv != NULL && root && m.c.port > 0 && m.c.port < 1024;
 	if (reg_early && (rc = rpc_srv_register(m.srv)) != 0)
 		log_warnx("register with rpcbind: %s", strerror(-rc));

@@ -11,8 +11,10 @@
  *    prog/vers/proc of the SM_MON registration, always at 127.0.0.1 over
  *    UDP (never at my_name: a remote caller must not be able to aim our
  *    calls anywhere), port from the local portmapper, a few retries within
- *    30 s. From a socket of its own: the lock manager takes the callback
- *    from a loopback source only, whatever address -n binds SM_NOTIFY to.
+ *    30 s; when UDP is refused (a lock manager without UDP), the next try
+ *    is over TCP, and so on in turn. From a socket of its own: the lock
+ *    manager takes the callback from a loopback source only, whatever
+ *    address -n binds SM_NOTIFY to.
  *  A call that failed forgets the port the portmapper gave for it, so a
  *  peer or lock manager that restarted on another port is found again.
  *  - Background lookups of monitored names read back at start.
@@ -62,6 +64,7 @@ struct job {
 	struct statd_addrs	 addrs;
 	bool			 have_addrs;
 	unsigned		 next_addr, attempts;
+	enum rpc_clnt_proto	 proto;		/* K_CALLBACK: this try's */
 	uint64_t		 start, next_at, deadline;
 	unsigned		 backoff;
 	bool			 done, again;	/* call finished / re-send */
@@ -191,7 +194,7 @@ attempt(struct statd_send *s, struct job *j, uint64_t now)
 		}
 	}
 	memset(&c, 0, sizeof(c));
-	c.proto = RPC_CLNT_UDP;
+	c.proto = j->kind == K_CALLBACK ? j->proto : RPC_CLNT_UDP;
 	c.xdr_res = NULL;
 	c.done = call_done;
 	c.arg = j;
@@ -282,16 +285,21 @@ call_finished(struct statd_send *s, struct job *j, uint64_t now)
 		j->next_at = now;
 		return true;
 	}
-	log_debug(LOG_D_STATE, "callback %u/%u/%u for %s, attempt %u: %s",
-	    j->reg.prog, j->reg.vers, j->reg.proc, j->reg.mon_name,
-	    j->attempts, strerror(-j->err));
+	log_debug(LOG_D_STATE, "callback %u/%u/%u for %s, attempt %u (%s): "
+	    "%s", j->reg.prog, j->reg.vers, j->reg.proc, j->reg.mon_name,
+	    j->attempts, j->proto == RPC_CLNT_TCP ? "tcp" : "udp",
+	    strerror(-j->err));
 	if (j->err == -EPROTONOSUPPORT)
 		return false;	/* there, but not that program: give up */
 	memset(&lo, 0, sizeof(lo));
 	lo.sin_family = AF_INET;
 	lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	rpc_clnt_forget_port(s->cbclnt, (const struct sockaddr *)&lo,
-	    j->reg.prog, j->reg.vers, RPC_CLNT_UDP);
+	    j->reg.prog, j->reg.vers, j->proto);
+	/* not served over this transport (or not at all yet): the other */
+	if (j->err == -ECONNREFUSED)
+		j->proto = j->proto == RPC_CLNT_UDP ? RPC_CLNT_TCP :
+		    RPC_CLNT_UDP;
 	return retry_later(j, now);
 }
 
@@ -641,6 +649,7 @@ statd_send_callback(struct statd_send *s, const struct statd_reg *r,
 		j->reg = *r;
 		j->state = state;
 		j->have_addrs = true;	/* 127.0.0.1 */
+		j->proto = RPC_CLNT_UDP;
 	} else
 		rc = -EAGAIN;
 	pthread_mutex_unlock(&s->lock);

@@ -3,17 +3,18 @@
  * one-call NSM commands (sm-stat, sm-mon, ...): the lock manager's side of
  * the callback, and a flood of SM_MON.
  *
- *	nsmprobe [-w SECS] serve PROG VERS
+ *	nsmprobe [-w SECS] [-P udp|tcp] serve PROG VERS
  *		A callback receiver, as a lock manager is for statd: a UDP
- *		service for PROG/VERS registered with the local rpcbind (udp,
- *		udp6). Every call but NULL is decoded as sm_status (the
+ *		(or with -P tcp, a TCP only) service for PROG/VERS registered
+ *		with the local rpcbind (udp and udp6, or tcp and tcp6). Every
+ *		call but NULL is decoded as sm_status (the
  *		argument statd's callback carries, xdr/nsm.x), answered with
  *		void and printed on one line:
  *		  callback prog=P vers=V proc=N from=ADDR mon_name=NAME
  *		    state=N priv=HEX
  *		(NAME with unprintable bytes as '?'); a call that does not
  *		decode gets GARBAGE_ARGS and prints "callback ... garbage".
- *		"serving PROG VERS" is printed once registered. Ends after
+ *		"serving PROG VERS NETTYPE" is printed once registered. Ends after
  *		SECS (default: never) or at SIGTERM/SIGINT, unregistered.
  *
  *	nsmprobe [-s ADDR] [-w SECS] [-n MYNAME] flood N FORMAT [MOD]
@@ -60,7 +61,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: nsmprobe [-w SECS] serve PROG VERS\n"
+	    "usage: nsmprobe [-w SECS] [-P udp|tcp] serve PROG VERS\n"
 	    "       nsmprobe [-s ADDR] [-w SECS] [-n MYNAME] flood N FORMAT "
 	    "[MOD]\n");
 	exit(2);
@@ -98,6 +99,7 @@ on_signal(int sig)
 
 static rpcprog_t serve_prog;
 static rpcvers_t serve_vers;
+static const char *serve_nettype = "udp";
 
 static void
 serve_dispatch(struct svc_req *rq, SVCXPRT *xprt)
@@ -154,14 +156,15 @@ serve(unsigned long secs)
 	fd_set fds;
 	int n;
 
-	if (svc_create(serve_dispatch, serve_prog, serve_vers, "udp") == 0) {
+	if (svc_create(serve_dispatch, serve_prog, serve_vers,
+	    serve_nettype) == 0) {
 		fprintf(stderr, "nsmprobe: cannot serve and register %lu/%lu "
 		    "(is the local rpcbind running, or the program taken?)\n",
 		    (unsigned long)serve_prog, (unsigned long)serve_vers);
 		return 1;
 	}
-	printf("serving %lu %lu\n", (unsigned long)serve_prog,
-	    (unsigned long)serve_vers);
+	printf("serving %lu %lu %s\n", (unsigned long)serve_prog,
+	    (unsigned long)serve_vers, serve_nettype);
 	fflush(stdout);
 	while (!got_signal && (end == 0 || now_s() < end)) {
 		fds = svc_fdset;
@@ -346,8 +349,14 @@ main(int argc, char **argv)
 	bool wait_set = false;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "s:w:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:w:n:P:")) != -1) {
 		switch (ch) {
+		case 'P':
+			if (strcmp(optarg, "udp") != 0 &&
+			    strcmp(optarg, "tcp") != 0)
+				usage();
+			serve_nettype = optarg;
+			break;
 		case 's':
 			server = optarg;
 			break;

@@ -100,7 +100,9 @@ uid=$(id -u statd)
 grep -q "^Uid:[[:space:]]*${uid}[[:space:]]*${uid}[[:space:]]*${uid}[[:space:]]*${uid}\$" \
     "/proc/$(daemon_pid statd)/status" ||
     fail "statd does not run as uid $uid: $(grep ^Uid "/proc/$(daemon_pid statd)/status")"
-ok "registered on udp and tcp, state 1, running as statd"
+grep -q '^CapEff:[[:space:]]*0*$' "/proc/$(daemon_pid statd)/status" ||
+    fail "statd kept capabilities: $(grep ^Cap "/proc/$(daemon_pid statd)/status")"
+ok "registered on udp and tcp, state 1, running as statd with no capability"
 
 # ---------------------------------------------------------------- procedures
 # rec NAME MYNAME PRIVHEX VERS: the sm/ line nfs-utils writes

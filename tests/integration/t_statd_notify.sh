@@ -124,14 +124,17 @@ ok "a host monitored by name is matched by that name from anywhere; strangers ar
 stop_daemon cb
 mv "$T/cb.log" "$T/cb-1.log"
 must in_peer "$NLMPROBE" -s "$ADDR_SELF" sm-notify "$ADDR_PEER" 101
-wait_until 10 grep -q "callback 100021/3/16 for $ADDR_PEER, attempt 1:" "$T/statd.log" ||
+wait_until 10 grep -q "callback 100021/3/16 for $ADDR_PEER, attempt 1 (udp):" "$T/statd.log" ||
     fail "the callback to the stopped receiver did not fail"
-start_daemon cb "$NSMPROBE" serve 100021 3
+# it comes back over TCP only (a lock manager with [lockd] udp = no)
+start_daemon cb "$NSMPROBE" -P tcp serve 100021 3
 wait_until 10 grep -q '^serving' "$T/cb.log" || fail "the second callback receiver"
 wait_until 20 sh -c "[ \$(grep -c ' state=101 ' '$T/cb.log') -ge 2 ]" ||
     fail "the callback did not reach the restarted receiver"
 assert_eq "$(count_cb 101 "$P1")" 1 "the retried callback"
-ok "a callback retried until the lock manager is back (on another port)"
+assert_match "callback 100021/3/16 for $ADDR_PEER, attempt [0-9]+ \(udp\): Connection refused" \
+    "$(cat "$T/statd.log")" "UDP refused"
+ok "a callback retried until the lock manager is back (on another port, TCP only)"
 
 # ---------------------------------------------------------------- del-client
 np -n lockd sm-unmon "$ADDR_PEER"

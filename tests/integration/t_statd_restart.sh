@@ -12,6 +12,7 @@
 #    calls its own lock manager back with our new state; a host that never
 #    answers is given up after notify-retry-time and stays in sm.bak/;
 #    answered hosts leave sm.bak/;
+#  - -p (a privileged port) and -o: the listeners and the SM_NOTIFY socket;
 #  - SM_SIMU_CRASH and -N (notify, then exit) notify the peer too.
 # timeout: 120
 . "$(dirname "$0")/lib.sh"
@@ -96,8 +97,16 @@ ok "SM_SIMU_CRASH: state 5 reaches Debian's statd"
 # ---------------------------------------------------------------- SIGTERM, -L, -N
 np sm-mon "$ADDR_PEER" 0202
 stop_daemon statd
-start_statd -d -n "$ADDR_SELF"
+# fixed ports this time: a privileged listening port (registered before
+# the privileges go; below 600, where no client's reserved port lands),
+# SM_NOTIFY from -n's address and -o's port
+start_statd -d -n "$ADDR_SELF" -p 599 -o 4001
 assert_eq "$(statd_state)" 7 "state after SIGTERM and a restart"
+rp=$(rpcinfo -p)
+assert_match '^ +100024 +1 +udp +599 +status$' "$rp" "-p 599 over udp"
+assert_match '^ +100024 +1 +tcp +599 +status$' "$rp" "-p 599 over tcp"
+assert_match "$ADDR_SELF:4001 " "$(ss -uanp | grep "pid=$(daemon_pid statd),")" \
+    "the SM_NOTIFY socket at $ADDR_SELF:4001"
 wait_until 15 grep -q ' state=7 ' "$T/peer-cb.log" || fail "the restart did not reach the peer"
 stop_daemon statd
 cp "$T/peer-cb.log" "$T/peer-cb.before"
