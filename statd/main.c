@@ -551,6 +551,10 @@ main(int argc, char **argv)
 		user = run_user(m.c.user, &uid, &gid);
 
 	if ((pidfd = daemon_pidfile(m.c.pidfile)) < 0) {
+		/* not detached yet: say it where it was started too */
+		if (pidfd == -EAGAIN && !da.foreground)
+			fprintf(stderr, "rpc.statd: another rpc.statd is running "
+			    "(%s is locked)\n", m.c.pidfile);
 		if (pidfd == -EAGAIN)
 			fatalx("another rpc.statd is running (%s is locked)",
 			    m.c.pidfile);

@@ -102,7 +102,13 @@ grep -q "^Uid:[[:space:]]*${uid}[[:space:]]*${uid}[[:space:]]*${uid}[[:space:]]*
     fail "statd does not run as uid $uid: $(grep ^Uid "/proc/$(daemon_pid statd)/status")"
 grep -q '^CapEff:[[:space:]]*0*$' "/proc/$(daemon_pid statd)/status" ||
     fail "statd kept capabilities: $(grep ^Cap "/proc/$(daemon_pid statd)/status")"
-ok "registered on udp and tcp, state 1, running as statd with no capability"
+# a second statd (as a daemon, or -F) refuses to start, and says so
+mustnot "$STATD" -f "$T/statd.conf"
+assert_match "another rpc.statd is running" "$OUT" "a second statd"
+mustnot "$STATD" -F -f "$T/statd.conf"
+assert_match "another rpc.statd is running" "$OUT" "a second statd -F"
+check_daemons
+ok "registered on udp and tcp, state 1, running as statd with no capability; one statd only"
 
 # ---------------------------------------------------------------- procedures
 # rec NAME MYNAME PRIVHEX VERS: the sm/ line nfs-utils writes
