@@ -38,6 +38,7 @@ struct nfsd_conf {
 	long	 max_conns;
 	long	 idle_timeout;
 	long	 open_files;
+	long	 open_files_idle;
 	long	 drc_size;
 	bool	 manage_gids;
 };
@@ -58,6 +59,8 @@ static const struct conf_key nfsd_keys[] = {
 	    "seconds before an idle connection is closed"),
 	K("open-files", CONF_INT, open_files, "1024", 16, 1000000,
 	    "files kept open for READ and WRITE"),
+	K("open-files-idle", CONF_INT, open_files_idle, "2", 1, 3600,
+	    "seconds before an unused open file is closed"),
 	K("drc-size", CONF_INT, drc_size, "4096", 64, 1000000,
 	    "entries in the duplicate request cache"),
 	K("manage-gids", CONF_BOOL, manage_gids, "no", 0, 0,
@@ -89,14 +92,11 @@ extra_opt(int opt, const char *arg, void *p)
 	return -EINVAL;
 }
 
-/* Every few seconds, in the loop thread: close files idle in the cache. */
+/* A cached fd with unstable writes could not be flushed at its close. */
 static void
-on_timer(struct rpc_srv *srv, void *arg)
+on_sync_error(void *arg, int err)
 {
-	(void)srv;
-	(void)arg;
-	ofcache_sweep(nfsd.ofc, time(NULL));
-	ofcache_sweep(nfsd.pathc, time(NULL));
+	nfsd_write_verf_bump(arg, err);
 }
 
 /*
@@ -150,6 +150,8 @@ main(int argc, char **argv)
 	struct parse_err perr;
 	struct rpc_srv_config sc;
 	struct rpc_srv *srv;
+	struct ofcache_sweeper *sweeper;
+	struct ofcache *caches[2];
 	char **binds = NULL;
 	const char *cpath;
 	int rc, oi, sigfd, pidfd;
@@ -232,6 +234,9 @@ main(int argc, char **argv)
 	    (nfsd.pathc = ofcache_new_path((unsigned)conf.open_files * 4)) ==
 	    NULL)
 		fatalx("out of memory");
+	ofcache_set_idle(nfsd.ofc, (unsigned)conf.open_files_idle * 1000);
+	ofcache_set_idle(nfsd.pathc, (unsigned)conf.open_files_idle * 1000);
+	ofcache_set_sync_error(nfsd.ofc, on_sync_error, &nfsd);
 	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
 		fatalx("out of memory");
 
@@ -256,7 +261,6 @@ main(int argc, char **argv)
 		log_warnx("registration with rpcbind failed; is rpcbind running?");
 	if ((sigfd = daemon_sigpipe()) < 0)
 		fatalx("signals: %s", strerror(-sigfd));
-	rpc_srv_set_timer(srv, 5, on_timer, NULL);
 
 	/* stay uid 0, keep only what acting as the caller needs */
 	caps = 1ULL << CAP_DAC_READ_SEARCH | 1ULL << CAP_DAC_OVERRIDE |
@@ -277,10 +281,16 @@ main(int argc, char **argv)
 	/* threads only after detaching: fork() keeps none */
 	if ((nfsd.hosts = hostcache_new(4096)) == NULL)
 		fatalx("cannot start the host name resolver");
+	/* idle files closed (and flushed) by a thread of their own */
+	caches[0] = nfsd.ofc;
+	caches[1] = nfsd.pathc;
+	if ((rc = ofcache_sweeper_start(caches, 2, &sweeper)) != 0)
+		fatalx("cannot start the open-file sweeper: %s", strerror(-rc));
 	rc = rpc_srv_run(srv, sigfd, on_signal, NULL);
 	log_notice("rpc.nfsd exiting");
 	rpc_srv_unregister(srv);
 	rpc_srv_free(srv);
+	ofcache_sweeper_stop(sweeper);
 	ofcache_free(nfsd.ofc);
 	ofcache_free(nfsd.pathc);
 	gidcache_free(nfsd.gids);

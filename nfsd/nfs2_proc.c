@@ -583,14 +583,12 @@ open_dir_name(struct req *rq, const char *fh, const char *name, int dots_err,
 	return rc == -EEXIST ? dots_err : rc;
 }
 
-/* A removed or replaced name: let cached open files of it go. */
+/* A removed or replaced name: if it was the object's last, the caches let
+ * it go now (see proc_remove.c). */
 static void
 forget(struct req *rq, const struct stat *st)
 {
-	struct nfsd *nd = nfsd_of(rq);
-
-	if (nd->ofc != NULL && !S_ISDIR(st->st_mode) && st->st_nlink <= 1)
-		vfs_forget(rq, st->st_dev, st->st_ino);
+	vfs_forget(rq, st->st_dev, st->st_ino);
 }
 
 /* RFC 1094 2.2.11 */
@@ -732,12 +730,17 @@ enum disp
 nfsd2_proc_rmdir(struct req *rq, diropargs2 *a, nfsstat2 *res)
 {
 	struct vnode dir = VNODE_INIT;
+	struct stat st;
+	bool have;
 	int rc;
 
 	if ((rc = open_dir_name(rq, a->dir, a->name, -EACCES, &dir)) != 0)
 		goto out;
+	have = fstatat(dir.fd, a->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (unlinkat(dir.fd, a->name, AT_REMOVEDIR) != 0)
 		rc = errno == EEXIST ? -ENOTEMPTY : -errno;
+	else if (have)
+		forget(rq, &st);
 out:
 	vfs_close(&dir);
 	return nfs2_done(rc, res);

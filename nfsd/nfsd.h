@@ -84,6 +84,8 @@ struct vnode {
  */
 void	nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE]);
 void	nfsd_write_verf_reset(struct req *rq, int err);
+/* The same outside a call (the open-file cache's failed flush at close). */
+void	nfsd_write_verf_bump(struct nfsd *nd, int err);
 
 /* Program hooks (nfsd_procs.c tables use them). */
 enum disp nfsd_check(struct req *rq, const struct rpc_proc *pd, void *args,
@@ -115,8 +117,9 @@ int	vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 int	vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,
 	    const struct vnode *first, struct vnode *vn);
 void	vfs_close(struct vnode *vn);
-/* An object lost its last link (REMOVE, RENAME over it): close what the
- * caches hold of it, so its space is freed. */
+/* An object lost a name (REMOVE, RMDIR, RENAME over it): if that was its
+ * last link, close what the caches hold of it now, so its space is freed
+ * before the reply (any type: an O_PATH fd holds the inode too). */
 void	vfs_forget(struct req *rq, dev_t dev, ino_t ino);
 /* Re-open a vnode's regular file or directory with other flags (O_RDONLY,
  * O_WRONLY...) as the caller (permission checked by the kernel); returns

@@ -84,7 +84,12 @@ nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE])
 void
 nfsd_write_verf_reset(struct req *rq, int err)
 {
-	struct nfsd *nd = nfsd_of(rq);
+	nfsd_write_verf_bump(nfsd_of(rq), err);
+}
+
+void
+nfsd_write_verf_bump(struct nfsd *nd, int err)
+{
 	uint64_t v;
 
 	/* not a problem with durable storage: keep the verifier */

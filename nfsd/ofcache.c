@@ -13,6 +13,20 @@
  * may block on the disk (open, close, read, write, fsync). Closes of
  * evicted entries are collected and done after unlocking.
  *
+ * Space of removed files (knfsd's file cache does the same): when a name
+ * goes (REMOVE, RMDIR, RENAME over it), ofcache_forget_unlinked() closes
+ * every entry of the inode at once if it has no link left, so its space
+ * is freed before the reply; ofcache_sweep() closes entries nobody used
+ * for idle_ms (a file removed on the server itself, not through us, is
+ * freed that way within seconds), and the sweeper thread runs it.
+ *
+ * Unstable writes: an fd that took UNSTABLE writes (ofile_unstable()) and
+ * was not synced since (ofcache_sync(), COMMIT) is fdatasync()ed before it
+ * is closed, unless its inode is gone. A COMMIT after the close opens the
+ * file again and finds nothing left to write; a failed flush at close
+ * calls the sync-error hook (nfsd: a new write verifier, so clients send
+ * their unstable writes again). Data a client wrote is never dropped.
+ *
  * A second kind of cache (ofcache_new_path) holds O_PATH fds of objects of
  * any type: vfs_open_fh() resolves handles through it, so a request on a
  * known object costs no open_by_handle_at(2) and no switch to root. Its
@@ -24,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +62,11 @@ struct ofile {
 	bool			 rw;		/* O_RDWR, else O_RDONLY */
 	time_t			 checked;	/* path cache: last revalidation */
 	bool			 dead;		/* unhashed: close at last put */
+	bool			 gone;		/* no link left: close unsynced */
 	unsigned		 refs;
-	time_t			 used;		/* last put, time(NULL) */
+	uint64_t		 used;		/* last put, ofcache_now() */
+	_Atomic uint64_t	 wgen;		/* UNSTABLE writes done */
+	_Atomic uint64_t	 sgen;		/* wgen the last sync covered */
 };
 
 struct ofcache {
@@ -60,6 +78,9 @@ struct ofcache {
 	struct ofile		**byfh;
 	struct ofile		**byino;
 	struct ofile		*lru_head, *lru_tail;
+	uint64_t		 idle_ms;	/* ofcache_sweep() */
+	void			(*sync_err)(void *, int);
+	void			*sync_arg;
 };
 
 static uint32_t
@@ -123,7 +144,33 @@ ofcache_new(unsigned max)
 	}
 	oc->max = max;
 	oc->mask = nb - 1;
+	oc->idle_ms = OFCACHE_IDLE_MS;
 	return oc;
+}
+
+void
+ofcache_set_idle(struct ofcache *oc, unsigned ms)
+{
+	pthread_mutex_lock(&oc->lock);
+	oc->idle_ms = ms;
+	pthread_mutex_unlock(&oc->lock);
+}
+
+void
+ofcache_set_sync_error(struct ofcache *oc, void (*fn)(void *, int), void *arg)
+{
+	oc->sync_err = fn;
+	oc->sync_arg = arg;
+}
+
+uint64_t
+ofcache_now(void)
+{
+	struct timespec ts;
+
+	/* a few ms of resolution is plenty, and it costs no system call */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 struct ofcache *
@@ -221,13 +268,30 @@ trim(struct ofcache *oc, struct ofile **closes)
 		kill_entry(oc, oc->lru_tail, closes);
 }
 
+static bool
+dirty(struct ofile *of)
+{
+	return atomic_load(&of->wgen) != atomic_load(&of->sgen);
+}
+
+/*
+ * Close the collected entries (no lock held): unstable writes are made
+ * durable first, unless the inode is gone. A failed flush is reported to
+ * the hook: the data may be lost, and clients must be told to resend.
+ */
 static void
-close_list(struct ofile *of)
+close_list(struct ofcache *oc, struct ofile *of)
 {
 	struct ofile *next;
+	int err;
 
 	for (; of != NULL; of = next) {
 		next = of->cnext;
+		if (!of->gone && dirty(of) && fdatasync(of->fd) != 0) {
+			err = -errno;
+			if (oc->sync_err != NULL)
+				oc->sync_err(oc->sync_arg, err);
+		}
 		close(of->fd);
 		free(of);
 	}
@@ -296,6 +360,7 @@ ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
 		if (fstat(of->fd, &st) != 0 || st.st_nlink == 0) {
 			pthread_mutex_lock(&oc->lock);
 			unhash(oc, of);
+			of->gone = true;
 			pthread_mutex_unlock(&oc->lock);
 			ofcache_put(oc, of);
 			return -ESTALE;
@@ -335,7 +400,7 @@ ofcache_get(struct ofcache *oc, const struct vnode *vn, bool write,
 		trim(oc, &closes);
 	}
 	pthread_mutex_unlock(&oc->lock);
-	close_list(closes);
+	close_list(oc, closes);
 	*ofp = nof;
 	return 0;
 }
@@ -361,6 +426,9 @@ ofcache_find_fh(struct ofcache *oc, const struct exp_live_export *ex,
 		pthread_mutex_unlock(&oc->lock);
 		/* current attributes, and deleted objects are stale */
 		if (fstat(of->fd, st) != 0 || st->st_nlink == 0) {
+			pthread_mutex_lock(&oc->lock);
+			of->gone = true;
+			pthread_mutex_unlock(&oc->lock);
 			ofcache_drop(oc, of);
 			return -ESTALE;
 		}
@@ -408,7 +476,7 @@ ofcache_open_fh(struct ofcache *oc, const struct exp_live_export *ex,
 		trim(oc, &closes);
 	}
 	pthread_mutex_unlock(&oc->lock);
-	close_list(closes);
+	close_list(oc, closes);
 	*ofp = nof;
 	return 0;
 }
@@ -429,6 +497,27 @@ ofile_fd(const struct ofile *of)
 }
 
 void
+ofile_unstable(struct ofile *of)
+{
+	/* after the write: a sync that began before it must not count it */
+	atomic_fetch_add(&of->wgen, 1);
+}
+
+int
+ofcache_sync(struct ofile *of)
+{
+	uint64_t g = atomic_load(&of->wgen), s;
+
+	if (fdatasync(of->fd) != 0)
+		return -errno;
+	/* every write counted in g is durable now: raise sgen to g */
+	s = atomic_load(&of->sgen);
+	while (s < g && !atomic_compare_exchange_weak(&of->sgen, &s, g))
+		;
+	return 0;
+}
+
+void
 ofcache_put(struct ofcache *oc, struct ofile *of)
 {
 	struct ofile *closes = NULL;
@@ -441,45 +530,198 @@ ofcache_put(struct ofcache *oc, struct ofile *of)
 			of->cnext = closes;
 			closes = of;
 		} else {
-			of->used = time(NULL);
+			of->used = ofcache_now();
 			lru_push(oc, of);
 			trim(oc, &closes);
 		}
 	}
 	pthread_mutex_unlock(&oc->lock);
-	close_list(closes);
+	close_list(oc, closes);
+}
+
+/* Kill every entry of the inode (lock held). */
+static void
+forget_locked(struct ofcache *oc, dev_t dev, ino_t ino, bool gone,
+    struct ofile **closes)
+{
+	struct ofile *of, *next;
+
+	for (of = oc->byino[ino_hash(dev, ino) & oc->mask]; of != NULL;
+	    of = next) {
+		next = of->inext;
+		if (of->dev == dev && of->ino == ino) {
+			of->gone = of->gone || gone;
+			kill_entry(oc, of, closes);
+		}
+	}
 }
 
 void
 ofcache_forget(struct ofcache *oc, dev_t dev, ino_t ino)
-{
-	struct ofile *of, *next, *closes = NULL;
-
-	if (oc == NULL)
-		return;
-	pthread_mutex_lock(&oc->lock);
-	for (of = oc->byino[ino_hash(dev, ino) & oc->mask]; of != NULL;
-	    of = next) {
-		next = of->inext;
-		if (of->dev == dev && of->ino == ino)
-			kill_entry(oc, of, &closes);
-	}
-	pthread_mutex_unlock(&oc->lock);
-	close_list(closes);
-}
-
-void
-ofcache_sweep(struct ofcache *oc, time_t now)
 {
 	struct ofile *closes = NULL;
 
 	if (oc == NULL)
 		return;
 	pthread_mutex_lock(&oc->lock);
-	while (oc->lru_tail != NULL && now - oc->lru_tail->used >= OFCACHE_IDLE)
+	forget_locked(oc, dev, ino, false, &closes);
+	pthread_mutex_unlock(&oc->lock);
+	close_list(oc, closes);
+}
+
+bool
+ofcache_forget_unlinked(struct ofcache *oc, dev_t dev, ino_t ino)
+{
+	struct ofile *of, *closes = NULL;
+	struct stat st;
+	bool gone;
+
+	if (oc == NULL)
+		return false;
+	/* any one entry of the inode tells its link count */
+	pthread_mutex_lock(&oc->lock);
+	for (of = oc->byino[ino_hash(dev, ino) & oc->mask]; of != NULL;
+	    of = of->inext)
+		if (of->dev == dev && of->ino == ino)
+			break;
+	if (of == NULL) {
+		pthread_mutex_unlock(&oc->lock);
+		return false;
+	}
+	hold(oc, of);
+	pthread_mutex_unlock(&oc->lock);
+	/* outside the lock: fstat may wait (FUSE, a busy inode) */
+	gone = fstat(of->fd, &st) != 0 || st.st_nlink == 0;
+	if (gone) {
+		pthread_mutex_lock(&oc->lock);
+		forget_locked(oc, dev, ino, true, &closes);
+		pthread_mutex_unlock(&oc->lock);
+		close_list(oc, closes);
+	}
+	ofcache_put(oc, of);		/* the last reference closes it */
+	return gone;
+}
+
+void
+ofcache_sweep(struct ofcache *oc, uint64_t now)
+{
+	struct ofile *closes = NULL;
+
+	if (oc == NULL)
+		return;
+	pthread_mutex_lock(&oc->lock);
+	while (oc->lru_tail != NULL && now >= oc->lru_tail->used &&
+	    now - oc->lru_tail->used >= oc->idle_ms)
 		kill_entry(oc, oc->lru_tail, &closes);
 	pthread_mutex_unlock(&oc->lock);
-	close_list(closes);
+	close_list(oc, closes);
+}
+
+/* ---------------------------------------------------------------- sweeper */
+struct ofcache_sweeper {
+	pthread_t		 thr;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;		/* on CLOCK_MONOTONIC */
+	bool			 stop;
+	unsigned		 period_ms;
+	unsigned		 n;
+	struct ofcache		*oc[];
+};
+
+static void *
+sweeper_main(void *arg)
+{
+	struct ofcache_sweeper *sw = arg;
+	struct timespec ts;
+	unsigned i;
+
+	pthread_mutex_lock(&sw->lock);
+	while (!sw->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += sw->period_ms / 1000;
+		ts.tv_nsec += (long)(sw->period_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		while (!sw->stop &&
+		    pthread_cond_timedwait(&sw->cond, &sw->lock, &ts) != ETIMEDOUT)
+			;
+		if (sw->stop)
+			break;
+		pthread_mutex_unlock(&sw->lock);
+		/* closes (and flushes) happen here, never in the RPC loop */
+		for (i = 0; i < sw->n; i++)
+			ofcache_sweep(sw->oc[i], ofcache_now());
+		pthread_mutex_lock(&sw->lock);
+	}
+	pthread_mutex_unlock(&sw->lock);
+	return NULL;
+}
+
+int
+ofcache_sweeper_start(struct ofcache *const *caches, unsigned n,
+    struct ofcache_sweeper **swp)
+{
+	struct ofcache_sweeper *sw;
+	pthread_condattr_t ca;
+	uint64_t idle = UINT64_MAX;
+	unsigned i;
+	int rc;
+
+	*swp = NULL;
+	if ((sw = calloc(1, sizeof(*sw) + n * sizeof(sw->oc[0]))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		sw->oc[i] = caches[i];
+		pthread_mutex_lock(&caches[i]->lock);
+		if (caches[i]->idle_ms < idle)
+			idle = caches[i]->idle_ms;
+		pthread_mutex_unlock(&caches[i]->lock);
+	}
+	sw->n = n;
+	/* an entry goes between idle and idle + period after its last use */
+	sw->period_ms = idle / 2 > 1000 ? 1000 : idle / 2 < 20 ? 20 :
+	    (unsigned)(idle / 2);
+	if ((rc = pthread_condattr_init(&ca)) != 0) {
+		free(sw);
+		return -rc;
+	}
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	rc = pthread_cond_init(&sw->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (rc != 0) {
+		free(sw);
+		return -rc;
+	}
+	if ((rc = pthread_mutex_init(&sw->lock, NULL)) != 0) {
+		pthread_cond_destroy(&sw->cond);
+		free(sw);
+		return -rc;
+	}
+	if ((rc = pthread_create(&sw->thr, NULL, sweeper_main, sw)) != 0) {
+		pthread_mutex_destroy(&sw->lock);
+		pthread_cond_destroy(&sw->cond);
+		free(sw);
+		return -rc;
+	}
+	*swp = sw;
+	return 0;
+}
+
+void
+ofcache_sweeper_stop(struct ofcache_sweeper *sw)
+{
+	if (sw == NULL)
+		return;
+	pthread_mutex_lock(&sw->lock);
+	sw->stop = true;
+	pthread_cond_signal(&sw->cond);
+	pthread_mutex_unlock(&sw->lock);
+	pthread_join(sw->thr, NULL);
+	pthread_mutex_destroy(&sw->lock);
+	pthread_cond_destroy(&sw->cond);
+	free(sw);
 }
 
 unsigned
@@ -505,7 +747,7 @@ ofcache_free(struct ofcache *oc)
 	for (i = 0; i <= oc->mask; i++)
 		while ((of = oc->byfh[i]) != NULL)
 			kill_entry(oc, of, &closes);
-	close_list(closes);
+	close_list(oc, closes);
 	pthread_mutex_destroy(&oc->lock);
 	free(oc->byfh);
 	free(oc->byino);

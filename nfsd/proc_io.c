@@ -29,6 +29,10 @@
  *    (and answers UNSTABLE).
  *  - COMMIT always makes the data durable (fdatasync), on async exports
  *    too (knfsd skips it there).
+ *  - the cached fd that took UNSTABLE writes may be closed before the
+ *    COMMIT comes (idle, evicted): the cache flushes it first and a failed
+ *    flush changes the write verifier, so COMMIT on a fresh fd keeps its
+ *    promise (ofcache.c).
  * WRITE with count != the length of its data is NFS3ERR_INVAL (knfsd
  * rejects the call as GARBAGE_ARGS; a status with wcc data is more useful
  * to a client and still writes nothing).
@@ -240,6 +244,8 @@ nfsd_proc_write(struct req *rq, WRITE3args *a, WRITE3res *res)
 		rc = 0;			/* what was written is reported */
 	if (rc != 0)
 		goto out;
+	if (committed == UNSTABLE)
+		ofile_unstable(of);	/* flushed before the fd is closed */
 	attr3_wcc(have_pre ? &pre : NULL, fd, vn.ex, &ok->file_wcc);
 	ok->count = (count3)done;
 	ok->committed = committed;
@@ -284,10 +290,8 @@ nfsd_proc_commit(struct req *rq, COMMIT3args *a, COMMIT3res *res)
 		goto out;
 	fd = ofile_fd(of);
 	have_pre = fstat(fd, &pre) == 0;
-	if (fdatasync(fd) != 0) {
-		rc = -errno;
+	if ((rc = ofcache_sync(of)) != 0)
 		nfsd_write_verf_reset(rq, rc);
-	}
 out:
 	res->status = nfs3_stat(rc);
 	if (rc == 0) {

@@ -5,8 +5,9 @@
  * descriptor as the caller: the kernel checks write and search permission
  * and the sticky bit. A name that is a mount point is busy: ACCES, as
  * knfsd answers. Handles stay valid across RENAME (they name inodes, not
- * paths). A regular file losing its last name is dropped from the open
- * file cache so its space is freed. On a sync export the directories
+ * paths). An object losing its last name (a file, a directory, anything
+ * the caches hold an fd of) is dropped from the open-file caches before
+ * the reply, so its space is freed at once. On a sync export the directories
  * are committed to stable storage before the reply. wcc_data of every
  * directory involved, on failure too.
  */
@@ -45,15 +46,6 @@ open_dir(struct req *rq, const nfs_fh3 *fh, const struct vnode *first,
 	return rc;
 }
 
-/* The last name of a regular file is going: its cached open file must go
- * too, or the space stays in use. */
-static void
-forget_if_last(struct req *rq, const struct stat *st)
-{
-	if (S_ISREG(st->st_mode) && st->st_nlink <= 1)
-		vfs_forget(rq, st->st_dev, st->st_ino);
-}
-
 /* REMOVE and RMDIR: knfsd's nfsd_unlink(). */
 static int
 remove_name(struct req *rq, const struct vnode *dir, const char *name,
@@ -71,8 +63,9 @@ remove_name(struct req *rq, const struct vnode *dir, const char *name,
 		return -errno;
 	if (unlinkat(dir->fd, name, flags) != 0)
 		return -errno;		/* a directory: EISDIR for REMOVE */
-	if (flags == 0)
-		forget_if_last(rq, &st);
+	/* was it the last name? the caches' own fds tell (no race with
+	 * another REMOVE of a second link meanwhile) */
+	vfs_forget(rq, st.st_dev, st.st_ino);
 	return nfsd_commit_meta(rq, dir);
 }
 
@@ -116,8 +109,8 @@ nfsd_proc_rmdir(struct req *rq, RMDIR3args *a, RMDIR3res *res)
  * export (XDEV otherwise). ".", ".." or an empty name on either side is
  * PERM (knfsd). The kernel refuses a directory moved below itself
  * (INVAL), onto a non-empty directory (NOTEMPTY/EXIST), a directory onto
- * a file and back (NOTDIR/ISDIR). A regular file replaced by the rename
- * is dropped from the open file cache if that was its last name.
+ * a file and back (NOTDIR/ISDIR). An object replaced by the rename is
+ * dropped from the open-file caches if that was its last name.
  */
 enum disp
 nfsd_proc_rename(struct req *rq, RENAME3args *a, RENAME3res *res)
@@ -145,10 +138,10 @@ nfsd_proc_rename(struct req *rq, RENAME3args *a, RENAME3res *res)
 		rc = -errno;
 		goto out;
 	}
-	/* with one link the victim cannot be the renamed file itself (a
-	 * rename between two links of one inode does nothing) */
+	/* a rename between two links of one inode does nothing: the victim
+	 * keeps its link and vfs_forget() leaves it */
 	if (replaced)
-		forget_if_last(rq, &victim);
+		vfs_forget(rq, victim.st_dev, victim.st_ino);
 	if ((rc = nfsd_commit_meta(rq, &to)) == 0 &&
 	    (to.st.st_ino != from.st.st_ino || to.st.st_dev != from.st.st_dev))
 		rc = nfsd_commit_meta(rq, &from);

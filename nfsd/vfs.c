@@ -175,8 +175,9 @@ vfs_close(struct vnode *vn)
 void
 vfs_forget(struct req *rq, dev_t dev, ino_t ino)
 {
-	ofcache_forget(nfsd_of(rq)->ofc, dev, ino);
-	ofcache_forget(nfsd_of(rq)->pathc, dev, ino);
+	/* each cache asks one of its own fds whether a link is left */
+	(void)ofcache_forget_unlinked(nfsd_of(rq)->ofc, dev, ino);
+	(void)ofcache_forget_unlinked(nfsd_of(rq)->pathc, dev, ino);
 }
 
 int

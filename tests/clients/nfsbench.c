@@ -29,6 +29,16 @@
  *	  mount NAME SERVER EXPORT	port NAME (local TCP port to nfsd)
  *	  stat NAME PATH (ok SIZE MODE)	write NAME PATH TEXT	cat NAME PATH
  *	  ls NAME PATH (ok COUNT)	umount NAME	quit
+ *	  fill NAME PATH MIB (create or truncate, write MIB MiB; ok BYTES)
+ *	  read NAME PATH (the whole file; ok BYTES)
+ *	  rm NAME PATH			mv NAME FROM TO
+ *	  ln NAME FROM TO (a hard link)	mkdir NAME PATH	rmdir NAME PATH
+ *	  mkfifo NAME PATH
+ *	and, as raw calls on a second connection of the session (MNT of the
+ *	same export, PATH one name in its root):
+ *	  writeu NAME PATH OFFSET COUNT WORD  one UNSTABLE WRITE of WORD
+ *	    repeated to COUNT bytes (ok COUNT COMMITTED VERF, VERF in hex)
+ *	  commit NAME PATH  COMMIT of the whole file (ok VERF)
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -876,6 +886,9 @@ bench(int argc, char **argv)
 struct session {
 	char			 name[32];
 	struct nfs_context	*nfs;
+	char			 server[256], export[1024];
+	struct rpc_context	*rpc;		/* raw calls, once needed */
+	struct fh		 root;
 };
 
 static struct session sessions[16];
@@ -906,6 +919,178 @@ reply_err(int rc, struct nfs_context *nfs)
 
 	printf("err %d %s\n", rc < 0 ? -rc : rc, m != NULL ? m : strerror(
 	    rc < 0 ? -rc : rc));
+}
+
+/* The session's raw NFS connection and export root, made on first use. */
+static struct rpc_context *
+raw_rpc(struct session *s)
+{
+	if (s->rpc == NULL) {
+		sync_mount(s->server, s->export, &s->root);
+		if ((s->rpc = rpc_init_context()) == NULL)
+			die("%s", "rpc_init_context");
+		sync_connect(s->rpc, s->server, 0, NFS_PROGRAM);
+	}
+	return s->rpc;
+}
+
+struct raw_wait {
+	struct wait	 w;
+	count3		 count;
+	stable_how	 committed;
+	char		 verf[NFS3_WRITEVERFSIZE];
+};
+
+static void
+raw_write_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct raw_wait *rw = priv;
+	WRITE3res *r = data;
+
+	(void)rpc;
+	wait_cb_status(&rw->w, status, data);
+	if (status != RPC_STATUS_SUCCESS)
+		return;
+	rw->w.nfsstat = (int)r->status;
+	if (r->status == NFS3_OK) {
+		rw->count = r->WRITE3res_u.resok.count;
+		rw->committed = r->WRITE3res_u.resok.committed;
+		memcpy(rw->verf, r->WRITE3res_u.resok.verf, sizeof(rw->verf));
+	}
+}
+
+static void
+raw_commit_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	struct raw_wait *rw = priv;
+	COMMIT3res *r = data;
+
+	(void)rpc;
+	wait_cb_status(&rw->w, status, data);
+	if (status != RPC_STATUS_SUCCESS)
+		return;
+	rw->w.nfsstat = (int)r->status;
+	if (r->status == NFS3_OK)
+		memcpy(rw->verf, r->COMMIT3res_u.resok.verf, sizeof(rw->verf));
+}
+
+static void
+print_verf(const char *verf)
+{
+	size_t i;
+
+	for (i = 0; i < NFS3_WRITEVERFSIZE; i++)
+		printf("%02x", (unsigned char)verf[i]);
+}
+
+/* writeu: one UNSTABLE WRITE; commit: COMMIT of the whole file. */
+static void
+shell_raw(struct session *s, const char *cmd, const char *path,
+    const char *args)
+{
+	struct rpc_context *rpc = raw_rpc(s);
+	struct raw_wait rw;
+	struct fh file;
+	unsigned long long off = 0;
+	unsigned long count = 0;
+	char word[64], *buf = NULL;
+	size_t i, wl;
+	int rc;
+
+	memset(&rw, 0, sizeof(rw));
+	if (strcmp(cmd, "writeu") == 0 && (args == NULL ||
+	    sscanf(args, "%llu %lu %63s", &off, &count, word) != 3 ||
+	    count == 0 || count > 4 * MIB)) {
+		printf("err 22 usage: writeu NAME PATH OFFSET COUNT WORD\n");
+		return;
+	}
+	sync_lookup(rpc, &s->root, path, &file);
+	if (strcmp(cmd, "writeu") == 0) {
+		WRITE3args a;
+
+		if ((buf = malloc(count)) == NULL)
+			die("%s", "malloc");
+		wl = strlen(word);
+		for (i = 0; i < count; i++)
+			buf[i] = word[i % wl];
+		memset(&a, 0, sizeof(a));
+		a.file.data.data_len = file.len;
+		a.file.data.data_val = file.data;
+		a.offset = off;
+		a.count = (count3)count;
+		a.stable = UNSTABLE;
+		a.data.data_len = (u_int)count;
+		a.data.data_val = buf;
+		rc = rpc_nfs3_write_async(rpc, raw_write_cb, &a, &rw);
+	} else {
+		COMMIT3args a;
+
+		memset(&a, 0, sizeof(a));
+		a.file.data.data_len = file.len;
+		a.file.data.data_val = file.data;
+		rc = rpc_nfs3_commit_async(rpc, raw_commit_cb, &a, &rw);
+	}
+	if (rc != 0)
+		die("%s: %s", cmd, rpc_get_error(rpc));
+	run_until(rpc, &rw.w.done);
+	free(buf);
+	if (rw.w.status != RPC_STATUS_SUCCESS)
+		die("%s: %s", cmd, rw.w.err);
+	if (rw.w.nfsstat != NFS3_OK) {
+		printf("err %d NFS3 status %d\n", rw.w.nfsstat, rw.w.nfsstat);
+		return;
+	}
+	printf("ok ");
+	if (strcmp(cmd, "writeu") == 0)
+		printf("%u %d ", (unsigned)rw.count, (int)rw.committed);
+	print_verf(rw.verf);
+	printf("\n");
+}
+
+/* fill: create or truncate PATH and write mib MiB; read: all of PATH. */
+static void
+shell_data(struct session *s, bool fill, const char *path, const char *args)
+{
+	struct nfsfh *fh;
+	uint64_t done = 0, total = 0;
+	unsigned long mib = 0;
+	char *buf;
+	int rc;
+
+	if (fill && (args == NULL || sscanf(args, "%lu", &mib) != 1)) {
+		printf("err 22 usage: fill NAME PATH MIB\n");
+		return;
+	}
+	if ((buf = malloc(MIB)) == NULL)
+		die("%s", "malloc");
+	memset(buf, 0x5a, MIB);
+	if (fill)
+		rc = nfs_open(s->nfs, path, O_WRONLY | O_CREAT | O_TRUNC, &fh);
+	else
+		rc = nfs_open(s->nfs, path, O_RDONLY, &fh);
+	if (rc != 0) {
+		reply_err(rc, s->nfs);
+		free(buf);
+		return;
+	}
+	total = (uint64_t)mib * MIB;
+	for (;;) {
+		if (fill && done == total)
+			break;
+		if (fill)
+			rc = nfs_pwrite(s->nfs, fh, done, MIB, buf);
+		else
+			rc = nfs_pread(s->nfs, fh, done, MIB, buf);
+		if (rc <= 0)
+			break;
+		done += (uint64_t)rc;
+	}
+	nfs_close(s->nfs, fh);
+	free(buf);
+	if (rc < 0)
+		reply_err(rc, s->nfs);
+	else
+		printf("ok %" PRIu64 "\n", done);
 }
 
 static void
@@ -946,6 +1131,8 @@ shell_cmd(char *line)
 			s->nfs = NULL;
 			return;
 		}
+		snprintf(s->server, sizeof(s->server), "%s", a1);
+		snprintf(s->export, sizeof(s->export), "%s", a2);
 		printf("ok\n");
 		return;
 	}
@@ -956,6 +1143,9 @@ shell_cmd(char *line)
 	if (strcmp(cmd, "umount") == 0) {
 		nfs_destroy_context(s->nfs);
 		s->nfs = NULL;
+		if (s->rpc != NULL)
+			rpc_destroy_context(s->rpc);
+		s->rpc = NULL;
 		printf("ok\n");
 	} else if (strcmp(cmd, "port") == 0) {
 		struct sockaddr_storage ss;
@@ -1022,6 +1212,39 @@ shell_cmd(char *line)
 				n++;
 		nfs_closedir(s->nfs, d);
 		printf("ok %d\n", n);
+	} else if ((strcmp(cmd, "fill") == 0 || strcmp(cmd, "read") == 0) &&
+	    a1 != NULL) {
+		shell_data(s, cmd[0] == 'f', a1, a2);
+	} else if (strcmp(cmd, "rm") == 0 && a1 != NULL) {
+		if ((rc = nfs_unlink(s->nfs, a1)) != 0)
+			reply_err(rc, s->nfs);
+		else
+			printf("ok\n");
+	} else if ((strcmp(cmd, "mv") == 0 || strcmp(cmd, "ln") == 0) &&
+	    a1 != NULL && a2 != NULL) {
+		if (cmd[0] == 'm')
+			rc = nfs_rename(s->nfs, a1, a2);
+		else
+			rc = nfs_link(s->nfs, a1, a2);
+		if (rc != 0)
+			reply_err(rc, s->nfs);
+		else
+			printf("ok\n");
+	} else if ((strcmp(cmd, "mkdir") == 0 || strcmp(cmd, "rmdir") == 0 ||
+	    strcmp(cmd, "mkfifo") == 0) && a1 != NULL) {
+		if (strcmp(cmd, "mkdir") == 0)
+			rc = nfs_mkdir(s->nfs, a1);
+		else if (strcmp(cmd, "rmdir") == 0)
+			rc = nfs_rmdir(s->nfs, a1);
+		else
+			rc = nfs_mknod(s->nfs, a1, S_IFIFO | 0644, 0);
+		if (rc != 0)
+			reply_err(rc, s->nfs);
+		else
+			printf("ok\n");
+	} else if ((strcmp(cmd, "writeu") == 0 || strcmp(cmd, "commit") == 0) &&
+	    a1 != NULL) {
+		shell_raw(s, cmd, a1, a2);
 	} else {
 		printf("err 22 unknown command or missing argument\n");
 	}

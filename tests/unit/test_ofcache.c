@@ -1,11 +1,15 @@
 /*
  * test_ofcache.c: the open-file cache (nfsd/ofcache.c) with real files in
  * a temporary directory under /var/tmp: hits, the LRU bound, entries in
- * use never closed, forget, files deleted behind the cache, the idle sweep,
+ * use never closed, forget, files deleted behind the cache, the idle sweep
+ * (with the test's clock) and its thread, dropping an inode at its last
+ * unlink (files and, in the O_PATH cache, directories), unstable writes
+ * flushed before a close (fdatasync is the test's own, see below),
  * read-write reopening, and many threads at once. Opening by handle needs
  * CAP_DAC_READ_SEARCH; without it the tests are skipped.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,56 @@
 #include "nfsd/ofcache.h"
 
 #define NFILES	8
+
+/*
+ * fdatasync() as ofcache.o sees it: this definition in the executable
+ * wins over libc's. It counts calls, remembers the last fd, and fails
+ * with sync_fail when that is set; otherwise the real system call.
+ */
+static unsigned	sync_calls;
+static int	sync_last_fd = -1;
+static int	sync_fail;
+
+int
+fdatasync(int fd)
+{
+	sync_calls++;
+	sync_last_fd = fd;
+	if (sync_fail != 0) {
+		errno = sync_fail;
+		return -1;
+	}
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
+/* The sync-error hook: what it was told. */
+static unsigned	hook_calls;
+static int	hook_err;
+
+static void
+on_sync_error(void *arg, int err)
+{
+	(void)arg;
+	hook_calls++;
+	hook_err = err;
+}
+
+static void
+sync_reset(void)
+{
+	sync_calls = 0;
+	sync_last_fd = -1;
+	sync_fail = 0;
+	hook_calls = 0;
+	hook_err = 0;
+}
+
+/* Is fd a descriptor of this process? (nothing else opens meanwhile) */
+static bool
+fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1;
+}
 
 struct fixture {
 	char			 dir[64];
@@ -263,24 +317,260 @@ test_sweep(void **state)
 {
 	struct fixture *f = *state;
 	struct ofcache *oc;
-	struct ofile *a, *held;
-	time_t now = time(NULL);
+	struct ofile *a, *b, *held;
+	uint64_t t0, t1;
+	int fd;
 
 	NEED_HANDLES(f);
 	assert_non_null(oc = ofcache_new(8));
+	ofcache_set_idle(oc, 3000);
+	t0 = ofcache_now();
+	assert_int_equal(ofcache_get(oc, &f->vn[5], false, &a), 0);
+	fd = ofile_fd(a);
+	ofcache_put(oc, a);
+	t1 = ofcache_now();
+	assert_int_equal(ofcache_get(oc, &f->vn[6], false, &held), 0);
+	ofcache_sweep(oc, t0);
+	ofcache_sweep(oc, t0 + 2999);		/* not idle long enough */
+	assert_int_equal(ofcache_count(oc), 2);
+	assert_true(fd_open(fd));
+	ofcache_sweep(oc, t1 + 3000);
+	/* the idle one went (closed), the one in use stays */
+	assert_int_equal(ofcache_count(oc), 1);
+	assert_false(fd_open(fd));
+	/* a use restarts the clock: entries idle from their last put */
+	ofcache_put(oc, held);
+	t0 = ofcache_now();
+	ofcache_sweep(oc, t0 + 1000);
+	assert_int_equal(ofcache_get(oc, &f->vn[6], false, &b), 0);
+	assert_ptr_equal(b, held);
+	ofcache_put(oc, b);
+	ofcache_sweep(oc, ofcache_now() + 2000);
+	assert_int_equal(ofcache_count(oc), 1);
+	ofcache_sweep(oc, ofcache_now() + 3000);
+	assert_int_equal(ofcache_count(oc), 0);
+	/* a clock before the last use closes nothing */
 	assert_int_equal(ofcache_get(oc, &f->vn[5], false, &a), 0);
 	ofcache_put(oc, a);
-	assert_int_equal(ofcache_get(oc, &f->vn[6], false, &held), 0);
-	ofcache_sweep(oc, now);
-	assert_int_equal(ofcache_count(oc), 2);
-	ofcache_sweep(oc, now + OFCACHE_IDLE + 2);
-	/* the idle one went, the one in use stays */
+	ofcache_sweep(oc, 0);
 	assert_int_equal(ofcache_count(oc), 1);
-	ofcache_put(oc, held);
-	ofcache_sweep(oc, time(NULL) + OFCACHE_IDLE + 2);
-	assert_int_equal(ofcache_count(oc), 0);
-	ofcache_sweep(NULL, now);
+	ofcache_sweep(NULL, t0);
 	ofcache_free(oc);
+}
+
+/* The sweeper thread closes idle entries by itself, and stops. */
+static void
+test_sweeper(void **state)
+{
+	struct fixture *f = *state;
+	struct ofcache *oc[2];
+	struct ofcache_sweeper *sw;
+	struct ofile *a, *held;
+	unsigned i;
+
+	NEED_HANDLES(f);
+	assert_non_null(oc[0] = ofcache_new(8));
+	assert_non_null(oc[1] = ofcache_new(8));
+	ofcache_set_idle(oc[0], 100);
+	ofcache_set_idle(oc[1], 100);
+	assert_int_equal(ofcache_sweeper_start(oc, 2, &sw), 0);
+	assert_int_equal(ofcache_get(oc[0], &f->vn[1], false, &a), 0);
+	ofcache_put(oc[0], a);
+	assert_int_equal(ofcache_get(oc[1], &f->vn[2], false, &a), 0);
+	ofcache_put(oc[1], a);
+	assert_int_equal(ofcache_get(oc[1], &f->vn[3], false, &held), 0);
+	for (i = 0; i < 500 && (ofcache_count(oc[0]) != 0 ||
+	    ofcache_count(oc[1]) != 1); i++)
+		usleep(10000);
+	assert_int_equal(ofcache_count(oc[0]), 0);
+	assert_int_equal(ofcache_count(oc[1]), 1);	/* held: stays */
+	ofcache_put(oc[1], held);
+	for (i = 0; i < 500 && ofcache_count(oc[1]) != 0; i++)
+		usleep(10000);
+	assert_int_equal(ofcache_count(oc[1]), 0);
+	ofcache_sweeper_stop(sw);
+	ofcache_sweeper_stop(NULL);
+	ofcache_free(oc[0]);
+	ofcache_free(oc[1]);
+}
+
+/*
+ * REMOVE of a name: entries go only once the inode has no link left, in
+ * use or not, and without a flush (the data has nowhere to go).
+ */
+static void
+test_forget_unlinked(void **state)
+{
+	struct fixture *f = *state;
+	struct ofcache *oc;
+	struct ofile *a, *held;
+	struct stat st;
+	struct vnode vn;
+	int fd, hfd;
+
+	NEED_HANDLES(f);
+	sync_reset();
+	fd = openat(f->ex.root_fd, "u1", O_CREAT | O_RDWR, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	close(fd);
+	assert_int_equal(linkat(f->ex.root_fd, "u1", f->ex.root_fd, "u2", 0), 0);
+	vn = f->vn[0];
+	vn.st = st;
+	assert_int_equal(fh_from_path(f->ex.root_fd, "u1", &vn.kh, NULL), 0);
+
+	assert_non_null(oc = ofcache_new(8));
+	ofcache_set_sync_error(oc, on_sync_error, NULL);
+	assert_int_equal(ofcache_get(oc, &vn, true, &a), 0);
+	fd = ofile_fd(a);
+	ofile_unstable(a);			/* dirty, but it will be gone */
+	ofcache_put(oc, a);
+	assert_int_equal(ofcache_get(oc, &f->vn[1], false, &a), 0);
+	ofcache_put(oc, a);
+	/* not cached: nothing to do */
+	assert_false(ofcache_forget_unlinked(oc, st.st_dev, st.st_ino + 1000000));
+	/* one of two links removed: the entry stays */
+	assert_int_equal(unlinkat(f->ex.root_fd, "u1", 0), 0);
+	assert_false(ofcache_forget_unlinked(oc, st.st_dev, st.st_ino));
+	assert_int_equal(ofcache_count(oc), 2);
+	assert_true(fd_open(fd));
+	/* held by a worker while its last link goes */
+	assert_int_equal(ofcache_get(oc, &vn, false, &held), 0);
+	hfd = ofile_fd(held);
+	assert_int_equal(hfd, fd);
+	assert_int_equal(unlinkat(f->ex.root_fd, "u2", 0), 0);
+	assert_true(ofcache_forget_unlinked(oc, st.st_dev, st.st_ino));
+	assert_int_equal(ofcache_count(oc), 1);		/* f1 only */
+	assert_true(fd_open(hfd));		/* still the worker's */
+	ofcache_put(oc, held);
+	assert_false(fd_open(hfd));		/* closed at the last put */
+	assert_int_equal(sync_calls, 0);	/* no flush of a dead file */
+	assert_int_equal(hook_calls, 0);
+	ofcache_free(oc);
+}
+
+/* The O_PATH cache: a removed directory is let go too. */
+static void
+test_forget_unlinked_dir(void **state)
+{
+	struct fixture *f = *state;
+	struct ofcache *oc;
+	struct ofile *a;
+	struct fh_khandle kh;
+	struct stat st;
+	int fd;
+
+	NEED_HANDLES(f);
+	assert_int_equal(mkdirat(f->ex.root_fd, "d1", 0755), 0);
+	assert_int_equal(fh_from_path(f->ex.root_fd, "d1", &kh, NULL), 0);
+	assert_non_null(oc = ofcache_new_path(8));
+	assert_int_equal(ofcache_open_fh(oc, &f->ex, &kh, &a, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	fd = ofile_fd(a);
+	ofcache_put(oc, a);
+	assert_false(ofcache_forget_unlinked(oc, st.st_dev, st.st_ino));
+	assert_int_equal(unlinkat(f->ex.root_fd, "d1", AT_REMOVEDIR), 0);
+	assert_true(ofcache_forget_unlinked(oc, st.st_dev, st.st_ino));
+	assert_int_equal(ofcache_count(oc), 0);
+	assert_false(fd_open(fd));
+	ofcache_free(oc);
+}
+
+/*
+ * Unstable writes are flushed before their fd closes (idle, evicted,
+ * forgotten while linked, freed at exit), not after a COMMIT covered them,
+ * and a failed flush reaches the hook.
+ */
+static void
+test_unstable_flushed(void **state)
+{
+	struct fixture *f = *state;
+	struct ofcache *oc;
+	struct ofile *a;
+	int fd;
+
+	NEED_HANDLES(f);
+	sync_reset();
+	assert_non_null(oc = ofcache_new(2));
+	ofcache_set_idle(oc, 1000);
+	ofcache_set_sync_error(oc, on_sync_error, NULL);
+
+	/* read only: closed without a flush */
+	assert_int_equal(ofcache_get(oc, &f->vn[1], false, &a), 0);
+	ofcache_put(oc, a);
+	ofcache_sweep(oc, ofcache_now() + 1000);
+	assert_int_equal(ofcache_count(oc), 0);
+	assert_int_equal(sync_calls, 0);
+
+	/* unstable write, idle close: flushed on that fd first */
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	fd = ofile_fd(a);
+	assert_int_equal(pwrite(fd, "unstable", 8, 0), 8);
+	ofile_unstable(a);
+	ofcache_put(oc, a);
+	ofcache_sweep(oc, ofcache_now() + 1000);
+	assert_int_equal(ofcache_count(oc), 0);
+	assert_int_equal(sync_calls, 1);
+	assert_int_equal(sync_last_fd, fd);
+	assert_int_equal(hook_calls, 0);
+
+	/* COMMIT (ofcache_sync) covered it: no second flush at close */
+	sync_reset();
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	ofile_unstable(a);
+	assert_int_equal(ofcache_sync(a), 0);
+	assert_int_equal(sync_calls, 1);
+	ofcache_put(oc, a);
+	ofcache_sweep(oc, ofcache_now() + 1000);
+	assert_int_equal(sync_calls, 1);
+
+	/* a write after the COMMIT: dirty again */
+	sync_reset();
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	assert_int_equal(ofcache_sync(a), 0);
+	ofile_unstable(a);
+	ofcache_put(oc, a);
+	ofcache_forget(oc, f->st[1].st_dev, f->st[1].st_ino);	/* linked */
+	assert_int_equal(sync_calls, 2);
+
+	/* evicted by the LRU bound (2): the dirty one is flushed */
+	sync_reset();
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	fd = ofile_fd(a);
+	ofile_unstable(a);
+	ofcache_put(oc, a);
+	assert_int_equal(ofcache_get(oc, &f->vn[2], false, &a), 0);
+	ofcache_put(oc, a);
+	assert_int_equal(ofcache_get(oc, &f->vn[3], false, &a), 0);
+	ofcache_put(oc, a);
+	assert_int_equal(sync_calls, 1);
+	assert_int_equal(sync_last_fd, fd);
+
+	/* the flush fails: the hook hears of it, the fd is closed anyway */
+	sync_reset();
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	fd = ofile_fd(a);
+	ofile_unstable(a);
+	ofcache_put(oc, a);
+	sync_fail = EIO;
+	ofcache_sweep(oc, ofcache_now() + 1000);
+	assert_int_equal(ofcache_count(oc), 0);
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(hook_err, -EIO);
+	assert_false(fd_open(fd));
+	/* and COMMIT's own flush reports its error */
+	assert_int_equal(ofcache_get(oc, &f->vn[1], true, &a), 0);
+	assert_int_equal(ofcache_sync(a), -EIO);
+	ofcache_put(oc, a);
+
+	/* dirty at exit: flushed by ofcache_free */
+	sync_reset();
+	assert_int_equal(ofcache_get(oc, &f->vn[2], true, &a), 0);
+	ofile_unstable(a);
+	ofcache_put(oc, a);
+	ofcache_free(oc);
+	assert_int_equal(sync_calls, 1);
+	sync_reset();
 }
 
 static void
@@ -366,6 +656,10 @@ main(void)
 		cmocka_unit_test(test_forget),
 		cmocka_unit_test(test_deleted_behind),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_sweeper),
+		cmocka_unit_test(test_forget_unlinked),
+		cmocka_unit_test(test_forget_unlinked_dir),
+		cmocka_unit_test(test_unstable_flushed),
 		cmocka_unit_test(test_not_regular),
 		cmocka_unit_test(test_threads),
 	};
