@@ -271,6 +271,52 @@ capset_self(unsigned long long keep)
 	return 0;
 }
 
+/*
+ * Drop from the bounding set every capability not in keep, so that no
+ * execve(2) can ever bring one back. Needs CAP_SETPCAP: without it (not
+ * started with privilege) there is nothing a program could regain anyway,
+ * and the set is left alone.
+ */
+static int
+bounding_drop(unsigned long long keep)
+{
+	struct __user_cap_data_struct data[2];
+	int cap, rc;
+
+	if ((rc = capget_self(data)) != 0)
+		return rc;
+	if ((data[0].effective & (1U << CAP_SETPCAP)) == 0)
+		return 0;
+	/* up to the kernel's last capability (it may know more than our
+	 * headers): PR_CAPBSET_READ says EINVAL past it */
+	for (cap = 0; cap < 64; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == -1) {
+			if (errno == EINVAL)
+				break;
+			return -errno;
+		}
+		if ((keep & (1ULL << cap)) == 0 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			return -errno;
+	}
+	return 0;
+}
+
+unsigned long long
+priv_bounding_set(void)
+{
+	unsigned long long set = 0;
+	int cap, r;
+
+	for (cap = 0; cap < 64; cap++) {
+		if ((r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) == -1)
+			break;
+		if (r == 1)
+			set |= 1ULL << cap;
+	}
+	return set;
+}
+
 int
 priv_drop(const char *user, unsigned long long keep_caps)
 {
@@ -291,6 +337,8 @@ priv_drop(const char *user, unsigned long long keep_caps)
 	if (!was_root && getuid() == uid && geteuid() == uid &&
 	    getgid() == gid && getegid() == gid && keep_caps == 0)
 		return 0;
+	if ((rc = bounding_drop(keep_caps)) != 0)
+		return rc;
 	/* Without KEEPCAPS the kernel clears every capability at setuid. */
 	if (keep_caps != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1)
 		return -errno;
@@ -375,7 +423,7 @@ usage(const char *prog, const char *extra_opts, const char *usage_extra)
 	if (lines)
 		printf("%s%s", x, x[n - 1] == '\n' ? "" : "\n");
 	printf("  --config FILE, --check-config, --print-config, "
-	    "--foreground, --help, --version\n");
+	    "--foreground, --no-seccomp, --help, --version\n");
 }
 
 /* The long forms every daemon takes; a daemon's own come first. */
@@ -386,11 +434,13 @@ usage(const char *prog, const char *extra_opts, const char *usage_extra)
  * --print-config must not reach rpc.statd as its -T.
  */
 #define LONG_COMMON	0x10000
+#define LONG_NO_SECCOMP	(LONG_COMMON + 0x100)	/* no short form */
 static const struct option common_long[] = {
 	{ "config",		required_argument,	NULL, LONG_COMMON + 'f' },
 	{ "check-config",	no_argument,		NULL, LONG_COMMON + 't' },
 	{ "print-config",	no_argument,		NULL, LONG_COMMON + 'T' },
 	{ "foreground",		no_argument,		NULL, LONG_COMMON + 'F' },
+	{ "no-seccomp",		no_argument,		NULL, LONG_NO_SECCOMP },
 	{ "help",		no_argument,		NULL, LONG_COMMON + 'h' },
 	{ "version",		no_argument,		NULL, LONG_COMMON + 'V' },
 };
@@ -553,6 +603,10 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 				rc = -EINVAL;
 				goto out;
 			}
+			continue;
+		}
+		if (c == LONG_NO_SECCOMP) {
+			da->no_seccomp = true;
 			continue;
 		}
 		if (c >= LONG_COMMON)

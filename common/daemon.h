@@ -27,9 +27,12 @@ int	daemon_sigpipe_read(int fd);
 
 /* Drop to user (name or numeric uid) and its primary group, no
  * supplementary groups. keep_caps is a capability bitmask (1ULL <<
- * CAP_xxx) kept in the permitted and effective sets afterwards, 0 for none.
- * Returns 0 or -errno (-ENOENT: no such user). */
+ * CAP_xxx) kept in the permitted and effective sets afterwards, 0 for none;
+ * when started with CAP_SETPCAP, the bounding set is reduced to keep_caps
+ * too. Returns 0 or -errno (-ENOENT: no such user). */
 int	priv_drop(const char *user, unsigned long long keep_caps);
+/* The capability bounding set of the calling thread, as a bitmask. */
+unsigned long long priv_bounding_set(void);
 /* Look up a user; returns 0 or -ENOENT. */
 int	priv_lookup(const char *user, uid_t *uid, gid_t *gid);
 
@@ -44,6 +47,7 @@ struct daemon_args {
 	bool		 foreground;
 	bool		 check_only;	/* -t */
 	bool		 print_conf;	/* -T */
+	bool		 no_seccomp;	/* --no-seccomp */
 	unsigned	 debug;		/* LOG_D_* mask */
 	const char	*conf_path;	/* -f, or CONF_DEFAULT_PATH */
 	struct conf_file *cf;		/* loaded, with -o applied; caller frees */
@@ -68,7 +72,8 @@ int	daemon_parse_args(int argc, char **argv, const char *section,
  * option, flag NULL, terminated by a zero entry): val is a letter of
  * extra_opts, or a value >= 256 for a long-only option; both reach
  * extra(). Every daemon also takes --config FILE, --check-config (-t),
- * --print-config (-T), --foreground, --help and --version.
+ * --print-config (-T), --foreground, --no-seccomp (no system call filter,
+ * for debugging: [global] seccomp = no), --help and --version.
  */
 struct option;
 int	daemon_parse_args_long(int argc, char **argv, const char *section,

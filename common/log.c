@@ -17,6 +17,7 @@
 static int		log_fg = 1;
 static const char	*log_ident = "nfs-suite";
 static unsigned		log_dmask;
+static unsigned		log_burst = 5;	/* RATELOG_BURST */
 
 void
 log_init(int foreground, const char *ident)
@@ -26,6 +27,18 @@ log_init(int foreground, const char *ident)
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
+}
+
+int
+log_foreground(void)
+{
+	return log_fg;
+}
+
+const char *
+log_ident_name(void)
+{
+	return log_ident;
 }
 
 void
@@ -38,6 +51,18 @@ unsigned
 log_get_debug(void)
 {
 	return __atomic_load_n(&log_dmask, __ATOMIC_RELAXED);
+}
+
+void
+log_set_burst(unsigned n)
+{
+	__atomic_store_n(&log_burst, n, __ATOMIC_RELAXED);
+}
+
+unsigned
+log_get_burst(void)
+{
+	return __atomic_load_n(&log_burst, __ATOMIC_RELAXED);
 }
 
 static const struct {

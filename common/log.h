@@ -21,9 +21,16 @@
 
 /* Set up logging; ident names the daemon ("rpcbind"). */
 void	log_init(int foreground, const char *ident);
+/* As set by log_init(): stderr (1) or syslog (0), and the ident. */
+int	log_foreground(void);
+const char *log_ident_name(void);
 /* Enable debug facilities (LOG_D_*); verbose also turns on log_info. */
 void	log_set_debug(unsigned mask);
 unsigned log_get_debug(void);
+/* Lines of one kind of refusal logged per interval before they are only
+ * counted (common/ratelog.h; [global] log-burst), 0 for no limit. */
+void	log_set_burst(unsigned n);
+unsigned log_get_burst(void);
 /* Parse "call,auth" or "all" into a mask; returns 0 or -EINVAL. */
 int	log_parse_debug(const char *spec, unsigned *mask);
 

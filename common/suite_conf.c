@@ -14,6 +14,11 @@
 static const struct conf_key global_keys[] = {
 	K("state-dir", CONF_STR, state_dir, STATEDIR,
 	    "fh.key, rmtab, etab and the daemons' exports-hash files"),
+	K("seccomp", CONF_BOOL, seccomp, "yes",
+	    "every daemon's system call allow-list (no: for debugging only)"),
+	{ "log-burst", CONF_INT, offsetof(struct suite_conf, log_burst), "5",
+	    0, 1000000, "refusals of one kind logged every 5 s before they "
+	    "are only counted (0: log every one)" },
 	CONF_KEY_END
 };
 static const struct conf_key exports_keys[] = {
@@ -73,6 +78,14 @@ suite_conf_apply(const struct conf_file *cf, const struct suite_overrides *o,
 fail:
 	suite_conf_free(sc);
 	return rc;
+}
+
+int
+suite_conf_global(const struct conf_file *cf, struct suite_conf *sc,
+    struct parse_err *err)
+{
+	memset(sc, 0, sizeof(*sc));
+	return conf_apply(cf, "global", global_keys, sc, err);
 }
 
 void

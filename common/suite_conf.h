@@ -6,6 +6,8 @@
  *
  *	[global]
  *	state-dir = /var/lib/nfs-suite	fh.key, rmtab, etab, *.exports-hash
+ *	seccomp = yes			every daemon's allow-list (sandbox.h)
+ *	log-burst = 5			refusals of a kind logged per 5 s
  *	[exports]
  *	file = /etc/exports
  *	dir = /etc/exports.d
@@ -15,6 +17,7 @@
 #define NFS_SUITE_CONF_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "common/conf.h"
@@ -22,6 +25,8 @@
 
 struct suite_conf {
 	char	*state_dir;
+	bool	 seccomp;
+	long	 log_burst;
 	char	*exports_file;
 	char	*exports_dir;
 	char	*etab_conf;		/* as configured */
@@ -53,6 +58,10 @@ int	suite_conf_apply(const struct conf_file *cf,
 	    const struct suite_overrides *o, struct suite_conf *sc,
 	    struct parse_err *err);
 void	suite_conf_free(struct suite_conf *sc);
+/* [global] alone into sc, for a daemon that reads no exports (rpcbind;
+ * free with suite_conf_free()). Returns 0 or -EINVAL with err positioned. */
+int	suite_conf_global(const struct conf_file *cf, struct suite_conf *sc,
+	    struct parse_err *err);
 /* Print both sections as -T does. */
 void	suite_conf_print(FILE *fp, const struct suite_conf *sc);
 /* Where exports come from. */

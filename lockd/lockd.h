@@ -35,6 +35,7 @@
 
 #include "common/exports_live.h"
 #include "common/fh.h"
+#include "common/ratelog.h"
 #include "common/rpc/clnt.h"
 #include "common/rpc/rpc_srv.h"
 #include "lockd/grace.h"
@@ -176,6 +177,9 @@ struct lockd {
 	int			 statd_state;	/* as statd last said */
 	bool			 list_dirty;
 	unsigned		 statd_timeout_ms;
+	/* lock requests refused by the exports, and for lack of room
+	 * (hosts, statd, waiters): a few lines, then a count */
+	struct ratelog		 rate_denied, rate_limits;
 };
 
 /* ------------------------------------------------------------ requests */

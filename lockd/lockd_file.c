@@ -68,8 +68,15 @@ lk_target_open(struct req *rq, const netobj *fh, struct lk_target *t)
 		return -ESTALE;
 	if ((rc = admit_export_nlm(lk->names, ex, rq, LK_NAME_WAIT_MS,
 	    &a)) != 0) {
-		log_debug(LOG_D_EXPORT, "%s: lock on %s refused: %s",
-		    req_peer_str(rq), ex->e->path, strerror(-rc));
+		if (ratelog_allow(&lk->rate_denied,
+		    (const struct sockaddr *)&rq->peer))
+			log_notice("refused lock request from %s on %s: %s",
+			    req_peer_str(rq), ex->e->path, rc == -EPERM ?
+			    "not from a privileged port" :
+			    "not exported to this client");
+		else
+			log_debug(LOG_D_EXPORT, "%s: lock on %s refused: %s",
+			    req_peer_str(rq), ex->e->path, strerror(-rc));
 		return -EACCES;
 	}
 	if ((rc = fh_open(ex->root_fd, &f.kh, O_PATH, &fd, &t->st)) != 0)

@@ -246,8 +246,10 @@ lk_do_lock(struct req *rq, const struct lk_args *a)
 		goto out;
 	}
 	if ((h = lk_host_get(lk, (struct sockaddr *)&rq->peer, true)) == NULL) {
-		log_warnx("%s: lock refused: too many client hosts (%u)",
-		    req_peer_str(rq), lk->lim.max_hosts);
+		if (ratelog_allow(&lk->rate_limits,
+		    (const struct sockaddr *)&rq->peer))
+			log_warnx("%s: lock refused: too many client hosts "
+			    "(%u)", req_peer_str(rq), lk->lim.max_hosts);
 		st = NLM4_DENIED_NOLOCKS;
 		goto out;
 	}
@@ -255,8 +257,10 @@ lk_do_lock(struct req *rq, const struct lk_args *a)
 	h->nsm_state = a->state;
 	if (a->monitor && h->mon != MON_YES &&
 	    (rc = lk_monitor(lk, h)) != 0) {
-		log_warnx("%s: lock refused: statd cannot monitor it (%s)",
-		    h->key, strerror(-rc));
+		if (ratelog_allow(&lk->rate_limits,
+		    (const struct sockaddr *)&rq->peer))
+			log_warnx("%s: lock refused: statd cannot monitor it "
+			    "(%s)", h->key, strerror(-rc));
 		st = NLM4_DENIED_NOLOCKS;
 		goto out;
 	}
@@ -320,8 +324,10 @@ lk_do_lock(struct req *rq, const struct lk_args *a)
 	}
 	if ((rc = lk_waiter_add(lk, d, a, rq->kind == RPC_XPRT_UDP ?
 	    RPC_CLNT_UDP : RPC_CLNT_TCP, &w)) != 0) {
-		log_info("%s: blocking lock refused: %u waiting (host %u)",
-		    h->key, lk->nwaiters, h->nwaiters);
+		if (ratelog_allow(&lk->rate_limits,
+		    (const struct sockaddr *)&rq->peer))
+			log_info("%s: blocking lock refused: %u waiting "
+			    "(host %u)", h->key, lk->nwaiters, h->nwaiters);
 		st = NLM4_DENIED_NOLOCKS;
 		goto out_owner;
 	}

@@ -25,6 +25,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 #include "lockd/lockd.h"
@@ -125,6 +126,8 @@ on_timer(struct rpc_srv *srv, void *arg)
 	}
 	pthread_mutex_unlock(&lk.lock);
 	lk_nsm_timer(&lk, now);
+	ratelog_flush(&lk.rate_denied);
+	ratelog_flush(&lk.rate_limits);
 }
 
 static void
@@ -229,7 +232,8 @@ main(int argc, char **argv)
 	struct rpc_srv *srv;
 	char path[PATH_MAX], **bind = NULL, **keys = NULL;
 	size_t nkeys = 0;
-	unsigned long long caps;
+	unsigned long long caps = 0;
+	char msg[256];
 	int rc, oi, pidfd, sigfd;
 
 	rc = daemon_parse_args_long(argc, argv, "lockd", SUITE_CONF_OPTS "p:g:",
@@ -265,6 +269,7 @@ main(int argc, char **argv)
 
 	log_init(da.foreground, "rpc.lockd");
 	log_set_debug(da.debug);
+	log_set_burst((unsigned)sconf.log_burst);
 	raise_nofile();
 	if ((pidfd = daemon_pidfile(conf.pidfile)) < 0) {
 		if (pidfd == -EAGAIN)
@@ -286,6 +291,10 @@ main(int argc, char **argv)
 		fatalx("cannot load the exports");
 
 	pthread_mutex_init(&lk.lock, NULL);
+	ratelog_init(&lk.rate_denied, "lock requests refused by the exports",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&lk.rate_limits, "lock requests refused for lack of room",
+	    RATELOG_BURST, RATELOG_INTERVAL);
 	pthread_cond_init(&lk.mon_cond, NULL);
 	lk.lim.max_hosts = (unsigned)conf.max_hosts;
 	lk.lim.max_owners_per_host = 1024;
@@ -338,6 +347,10 @@ main(int argc, char **argv)
 	} else
 		log_notice("not started as root: running as uid %lu",
 		    (unsigned long)geteuid());
+	if ((rc = sandbox_enter(SANDBOX_LOCKD, caps, sconf.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
 	if (!da.foreground) {
 		if ((rc = daemon_detach()) != 0)
 			fatalx("detach: %s", strerror(-rc));
@@ -378,6 +391,8 @@ main(int argc, char **argv)
 	grace_free(&lk.grace);
 	hostcache_free(lk.names);
 	exp_holder_destroy(&lk.exports);
+	ratelog_destroy(&lk.rate_denied);
+	ratelog_destroy(&lk.rate_limits);
 	fh_key_clear(&lk.key);
 	free(bind);
 	conf_free_values(lockd_keys, &conf);

@@ -24,6 +24,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 #include "mountd/mountd.h"
@@ -126,6 +127,16 @@ apply_config(struct mountd_main *m, const struct daemon_args *da,
 	return 0;
 }
 
+/* Once a second, in the loop thread: what the limiters counted. */
+static void
+on_timer(struct rpc_srv *srv, void *arg)
+{
+	struct mountd_main *m = arg;
+
+	(void)srv;
+	mountd_rate_flush(&m->md);
+}
+
 static void
 on_signal(struct rpc_srv *srv, int sig, void *arg)
 {
@@ -154,7 +165,8 @@ main(int argc, char **argv)
 	struct rpc_srv_config scfg;
 	struct rpc_program prog;
 	struct opts o = { -1, { NULL, NULL, NULL } };
-	char path[PATH_MAX], **bind = NULL;
+	char path[PATH_MAX], **bind = NULL, msg[256];
+	unsigned long long caps = 0;
 	unsigned skipped;
 	int rc, oi, pidfd, sigfd;
 
@@ -190,6 +202,7 @@ main(int argc, char **argv)
 
 	log_init(da.foreground, "mountd");
 	log_set_debug(da.debug);
+	log_set_burst((unsigned)m.sc.log_burst);
 
 	if ((pidfd = daemon_pidfile(m.mc.pidfile)) < 0) {
 		if (pidfd == -EAGAIN)
@@ -211,6 +224,7 @@ main(int argc, char **argv)
 		log_warnx("%s: %u malformed lines skipped", path, skipped);
 
 	exp_holder_init(&m.md.exports);
+	mountd_rate_init(&m.md);
 	if (exp_holder_load(&m.md.exports, &m.src, m.ack, true) != 0)
 		fatalx("cannot load the exports");
 
@@ -234,12 +248,17 @@ main(int argc, char **argv)
 	if (geteuid() == 0) {
 		/* Stay uid 0 (owner of the state files); keep only what
 		 * opening export roots and directories in them needs. */
-		if ((rc = priv_drop("0", 1ULL << CAP_DAC_READ_SEARCH)) != 0)
+		caps = 1ULL << CAP_DAC_READ_SEARCH;
+		if ((rc = priv_drop("0", caps)) != 0)
 			fatalx("drop capabilities: %s", strerror(-rc));
 		log_notice("running as uid 0 with only CAP_DAC_READ_SEARCH");
 	} else
 		log_notice("not started as root: running as uid %lu",
 		    (unsigned long)geteuid());
+	if ((rc = sandbox_enter(SANDBOX_MOUNTD, caps, m.sc.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
 
 	if (!da.foreground) {
 		if ((rc = daemon_detach()) != 0)
@@ -256,6 +275,7 @@ main(int argc, char **argv)
 	/* threads only after detaching: fork() keeps none */
 	if ((m.md.hosts = hostcache_new(4096)) == NULL)
 		fatalx("cannot start the host name resolver");
+	rpc_srv_set_timer(m.srv, 1, on_timer, &m);
 	rc = rpc_srv_run(m.srv, sigfd, on_signal, &m);
 	if (rc != 0)
 		log_warnx("server: %s", strerror(-rc));
@@ -265,6 +285,7 @@ main(int argc, char **argv)
 	hostcache_free(m.md.hosts);
 	exp_holder_destroy(&m.md.exports);
 	rmtab_free(m.md.rmtab);
+	mountd_rate_destroy(&m.md);
 	fh_key_clear(&m.md.key);
 	free(bind);
 	conf_free_values(mountd_keys, &m.mc);

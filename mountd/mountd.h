@@ -15,6 +15,7 @@
 
 #include "common/exports_live.h"
 #include "common/fh.h"
+#include "common/ratelog.h"
 #include "common/rpc/rpc_srv.h"
 #include "xdr/mount.h"
 
@@ -73,7 +74,16 @@ struct mountd {
 	struct fh_key		 key;
 	struct rmtab		*rmtab;
 	struct hostcache	*hosts;		/* client names, for wildcards */
+	/* refused MNTs, and UMNT/UMNTALL of nothing mounted (anyone may
+	 * send those): a few lines, then a count (common/ratelog.h) */
+	struct ratelog		 rate_mnt, rate_umnt;
 };
+
+/* The limiters of m: set up, log what they counted (a timer, once a
+ * second), tear down. */
+void	mountd_rate_init(struct mountd *m);
+void	mountd_rate_flush(struct mountd *m);
+void	mountd_rate_destroy(struct mountd *m);
 
 /* How long a MNT may wait for the first lookup of a client's name. */
 #define MOUNTD_NAME_WAIT_MS	2000

@@ -185,14 +185,40 @@ rel_path(const char *path, const char *ep)
 	return *path == '/' ? path + 1 : path;
 }
 
-/* Log a refusal at notice: numeric address, the path as data, why. */
+void
+mountd_rate_init(struct mountd *m)
+{
+	ratelog_init(&m->rate_mnt, "refused MNT calls", RATELOG_BURST,
+	    RATELOG_INTERVAL);
+	ratelog_init(&m->rate_umnt, "UMNT/UMNTALL calls for nothing mounted",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+}
+
+void
+mountd_rate_flush(struct mountd *m)
+{
+	ratelog_flush(&m->rate_mnt);
+	ratelog_flush(&m->rate_umnt);
+}
+
+void
+mountd_rate_destroy(struct mountd *m)
+{
+	ratelog_destroy(&m->rate_mnt);
+	ratelog_destroy(&m->rate_umnt);
+}
+
+/* Log a refusal at notice: numeric address, the path as data, why; a few
+ * per interval, then a count. */
 static void
-refuse(struct req *rq, const char *path, const char *why)
+refuse(struct mountd *m, struct req *rq, const char *path, const char *why)
 {
 	char safe[512];
 
-	log_notice("refused mount request from %s for %s: %s",
-	    req_peer_str(rq), mountd_path_safe(path, safe, sizeof(safe)), why);
+	if (ratelog_allow(&m->rate_mnt, (const struct sockaddr *)&rq->peer))
+		log_notice("refused mount request from %s for %s: %s",
+		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    sizeof(safe)), why);
 }
 
 int
@@ -211,29 +237,29 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = mountd_path_norm(path, r->path, sizeof(r->path))) != 0) {
-		refuse(rq, path, rc == -EINVAL ? "not an absolute path" :
+		refuse(m, rq, path, rc == -EINVAL ? "not an absolute path" :
 		    "path too long");
 		return rc;
 	}
 	if ((l = exp_holder_get(&m->exports)) == NULL) {
-		refuse(rq, path, "no exports loaded");
+		refuse(m, rq, path, "no exports loaded");
 		return -EACCES;
 	}
 	if ((c = hostcache_match_under(m->hosts, l->table, r->path,
 	    (const struct sockaddr *)&rq->peer, MOUNTD_NAME_WAIT_MS)) == NULL) {
-		refuse(rq, path, "no export entry or access denied");
+		refuse(m, rq, path, "no export entry or access denied");
 		rc = -EACCES;
 		goto out;
 	}
 	if ((x = exp_live_by_export(l, c->export)) == NULL) {
-		refuse(rq, path, "export unavailable");
+		refuse(m, rq, path, "export unavailable");
 		rc = -EACCES;
 		goto out;
 	}
 	if ((c->opts.flags & EXP_F_INSECURE) == 0 && !req_is_privileged(rq)) {
 		snprintf(why, sizeof(why), "illegal port %d",
 		    addr_port((const struct sockaddr *)&rq->peer));
-		refuse(rq, path, why);
+		refuse(m, rq, path, why);
 		rc = -EACCES;
 		goto out;
 	}
@@ -241,7 +267,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 	    c->opts.flags)) < 0) {
 		rc = fd;
 		snprintf(why, sizeof(why), "%s", strerror(-rc));
-		refuse(rq, path, why);
+		refuse(m, rq, path, why);
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
@@ -249,7 +275,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 		goto out;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		refuse(rq, path, "not a directory");
+		refuse(m, rq, path, "not a directory");
 		rc = -ENOTDIR;
 		goto out;
 	}
@@ -346,9 +372,11 @@ mountd_umnt(struct req *rq, mnt_dirpath *a, mountd_void *res)
 		return DISP_REPLY;
 	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
 	n = rmtab_del(m->rmtab, host, path);
-	log_notice("authenticated unmount request from %s for %s%s",
-	    req_peer_str(rq), mountd_path_safe(path, safe, sizeof(safe)),
-	    n == 0 ? " (not mounted)" : "");
+	if (n > 0 || ratelog_allow(&m->rate_umnt,
+	    (const struct sockaddr *)&rq->peer))
+		log_notice("authenticated unmount request from %s for %s%s",
+		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    sizeof(safe)), n == 0 ? " (not mounted)" : "");
 	return DISP_REPLY;
 }
 
@@ -364,8 +392,11 @@ mountd_umntall(struct req *rq, mountd_void *a, mountd_void *res)
 	(void)res;
 	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
 	n = rmtab_del(m->rmtab, host, NULL);
-	log_notice("authenticated unmount-all request from %s: %d entr%s",
-	    req_peer_str(rq), n < 0 ? 0 : n, n == 1 ? "y" : "ies");
+	if (n > 0 || ratelog_allow(&m->rate_umnt,
+	    (const struct sockaddr *)&rq->peer))
+		log_notice("authenticated unmount-all request from %s: %d "
+		    "entr%s", req_peer_str(rq), n < 0 ? 0 : n, n == 1 ? "y" :
+		    "ies");
 	return DISP_REPLY;
 }
 

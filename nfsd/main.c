@@ -22,6 +22,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 #include "nfsd/gidcache.h"
@@ -92,6 +93,16 @@ extra_opt(int opt, const char *arg, void *p)
 	return -EINVAL;
 }
 
+/* Once a second, in the loop thread: what the denial limiters counted. */
+static void
+on_timer(struct rpc_srv *srv, void *arg)
+{
+	(void)srv;
+	(void)arg;
+	ratelog_flush(&nfsd.rate_denied);
+	ratelog_flush(&nfsd.rate_port);
+}
+
 /* A cached fd with unstable writes could not be flushed at its close. */
 static void
 on_sync_error(void *arg, int err)
@@ -156,6 +167,7 @@ main(int argc, char **argv)
 	const char *cpath;
 	int rc, oi, sigfd, pidfd;
 	unsigned long long caps;
+	char msg[256];
 
 	rc = daemon_parse_args(argc, argv, "nfsd", SUITE_CONF_OPTS "p:",
 	    SUITE_CONF_USAGE "  -p port\tport ([nfsd] port, 2049)\n",
@@ -189,6 +201,7 @@ main(int argc, char **argv)
 	}
 	if (o.port != 0)
 		conf.port = o.port;
+	log_set_burst((unsigned)sconf.log_burst);
 	if (suite_conf_ack_path(&sconf, "rpc.nfsd", ack_path,
 	    sizeof(ack_path)) != 0)
 		fatalx("state directory path too long");
@@ -205,6 +218,10 @@ main(int argc, char **argv)
 		return rc;
 	}
 	exp_holder_init(&nfsd.exports);
+	ratelog_init(&nfsd.rate_denied, "NFS calls refused by the exports",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&nfsd.rate_port, "NFS calls refused from unprivileged "
+	    "ports", RATELOG_BURST, RATELOG_INTERVAL);
 
 	/* the modes clients send are the modes files get */
 	umask(0);
@@ -271,6 +288,10 @@ main(int argc, char **argv)
 	log_info("running as uid 0 with CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, "
 	    "CAP_FOWNER, CAP_CHOWN, CAP_FSETID, CAP_MKNOD, CAP_SETUID, "
 	    "CAP_SETGID only");
+	if ((rc = sandbox_enter(SANDBOX_NFSD, caps, sconf.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
 	if (!da.foreground) {
 		if (daemon_detach() != 0)
 			fatal("detach");
@@ -286,6 +307,7 @@ main(int argc, char **argv)
 	caches[1] = nfsd.pathc;
 	if ((rc = ofcache_sweeper_start(caches, 2, &sweeper)) != 0)
 		fatalx("cannot start the open-file sweeper: %s", strerror(-rc));
+	rpc_srv_set_timer(srv, 1, on_timer, NULL);
 	rc = rpc_srv_run(srv, sigfd, on_signal, NULL);
 	log_notice("rpc.nfsd exiting");
 	rpc_srv_unregister(srv);
@@ -296,6 +318,8 @@ main(int argc, char **argv)
 	gidcache_free(nfsd.gids);
 	hostcache_free(nfsd.hosts);
 	exp_holder_destroy(&nfsd.exports);
+	ratelog_destroy(&nfsd.rate_denied);
+	ratelog_destroy(&nfsd.rate_port);
 	free(binds);
 	conf_free_values(nfsd_keys, &conf);
 	suite_conf_free(&sconf);

@@ -31,6 +31,7 @@
 #include "common/cred.h"
 #include "common/exports_live.h"
 #include "common/fh.h"
+#include "common/ratelog.h"
 #include "common/rpc/rpc_srv.h"
 #include "xdr/nfs3.h"
 
@@ -54,6 +55,9 @@ struct nfsd {
 	struct ofcache		*pathc;		/* O_PATH fds: handle resolution */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
 	struct hostcache	*hosts;		/* client names, for wildcards */
+	/* calls refused by the export's client list or flavours, and from
+	 * unprivileged ports: a few lines, then a count (ratelog.h) */
+	struct ratelog		 rate_denied, rate_port;
 };
 
 /* Per call, in the arena: rq->priv. */

@@ -70,8 +70,17 @@ admit(struct req *rq, const struct exp_live_export *ex)
 
 	if ((rc = admit_export(nfsd_of(rq)->hosts, ex, rq, NFSD_NAME_WAIT_MS,
 	    &a)) != 0) {
-		log_debug(LOG_D_EXPORT, "%s: %s refused: %s", req_peer_str(rq),
-		    ex->e->path, strerror(-rc));
+		/* a denial: at notice, but never a line per call */
+		if (ratelog_allow(rc == -EPERM ? &nfsd_of(rq)->rate_port :
+		    &nfsd_of(rq)->rate_denied,
+		    (const struct sockaddr *)&rq->peer))
+			log_notice("refused NFS call from %s for %s: %s",
+			    req_peer_str(rq), ex->e->path, rc == -EPERM ?
+			    "not from a privileged port" : "not exported to "
+			    "this client (or not with this flavour)");
+		else
+			log_debug(LOG_D_EXPORT, "%s: %s refused: %s",
+			    req_peer_str(rq), ex->e->path, strerror(-rc));
 		return rc;
 	}
 	nr->ex = ex;

@@ -22,6 +22,8 @@
 #include "common/daemon.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "common/sandbox.h"
+#include "common/suite_conf.h"
 #include "rpcbind/rpcbd.h"
 
 #define STATE_FILE	"rpcbind.state"
@@ -345,6 +347,16 @@ listen_all(struct rpc_srv *srv, const struct rpcbd_conf *c, char **bind)
 	    NULL)) != 0) {
 		log_warnx("listen on port %ld: %s", c->port, strerror(-rc));
 		return rc;
+/* Once a second, in the loop thread: what the refusal limiters counted. */
+static void
+on_timer(struct rpc_srv *srv, void *arg)
+{
+	struct rpcbd_main *m = arg;
+
+	(void)srv;
+	rpcbd_refuse_flush(&m->rb);
+}
+
 	}
 	if (c->socket == NULL || *c->socket == '\0')
 		return 0;
@@ -406,13 +418,15 @@ main(int argc, char **argv)
 	if ((pidfd = daemon_pidfile(m.conf.pidfile)) < 0) {
 		if (pidfd == -EAGAIN)
 			fatalx("another rpcbind is running (%s is locked)",
+	struct suite_conf sc;
+	struct parse_err perr;
+	char msg[256];
 			    m.conf.pidfile);
 		fatalx("pidfile %s: %s", m.conf.pidfile, strerror(-pidfd));
 	}
 
 	if (pthread_mutex_init(&m.rb.save_lock, NULL) != 0 ||
 	    pthread_mutex_init(&m.rb.policy_lock, NULL) != 0 ||
-	    pthread_mutex_init(&m.rb.log_lock, NULL) != 0 ||
 	    (m.rb.db = rpcbd_db_new()) == NULL)
 		fatalx("out of memory");
 	m.rb.policy = pol;
@@ -426,6 +440,12 @@ main(int argc, char **argv)
 	scfg.idle_timeout = (unsigned)m.conf.idle_timeout;
 	scfg.max_record = m.conf.max_record;
 	if ((srv = rpc_srv_new(&scfg)) == NULL)
+	memset(&perr, 0, sizeof(perr));
+	if (suite_conf_global(da.cf, &sc, &perr) != 0)
+		fatalx("%s:%u:%u: %s", da.cf != NULL ?
+		    conf_file_path(da.cf) : da.conf_path, perr.line, perr.col,
+		    perr.msg);
+	log_set_burst((unsigned)sc.log_burst);
 		fatalx("out of memory");
 	prog = *rpcbd_program();
 	prog.ctx = &m.rb;
@@ -450,6 +470,7 @@ main(int argc, char **argv)
 			fatalx("out of memory");
 		warm_start(&m.rb);
 	}
+	rpcbd_refuse_init(&m.rb);
 
 	if (geteuid() == 0) {
 		if ((rc = priv_drop(user, 0)) != 0)
@@ -486,3 +507,10 @@ main(int argc, char **argv)
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;
 }
+	if ((rc = sandbox_enter(SANDBOX_RPCBIND, 0, sc.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
+	rpc_srv_set_timer(srv, 1, on_timer, &m);
+	rpcbd_refuse_destroy(&m.rb);
+	suite_conf_free(&sc);

@@ -16,6 +16,7 @@
 #include <rpc/pmap_prot.h>
 #include <rpc/rpcb_prot.h>
 
+#include "common/ratelog.h"
 #include "common/rpc/rpc_srv.h"
 #include "rpcbind/rpcbd_db.h"
 
@@ -31,6 +32,12 @@ struct rpcbd_policy {
 };
 
 struct rpcbd {
+/* Kinds of refusal, logged apart. */
+#define RPCBD_REFUSE_SET	0
+#define RPCBD_REFUSE_UNSET	1
+#define RPCBD_REFUSE_REMOTE	2	/* CALLIT, INDIRECT */
+#define RPCBD_REFUSE_KINDS	3
+
 	struct rpcbd_db		*db;
 	char			*state_path;	/* NULL: warm start off */
 	pthread_mutex_t		 save_lock;	/* orders state file writes */
@@ -41,9 +48,8 @@ struct rpcbd {
 	atomic_uint		 callit_busy;	/* forwards in progress */
 	unsigned		 callit_max;	/* leave one worker free */
 
-	pthread_mutex_t		 log_lock;	/* refusal rate limit */
-	time_t			 log_window;
-	unsigned		 log_count;
+	/* refusals logged per kind, a few then a count (ratelog.h) */
+	struct ratelog		 refused[RPCBD_REFUSE_KINDS];
 };
 
 /* The program table (versions 2, 3, 4 of 100000), ctx NULL. */
@@ -52,11 +58,17 @@ const struct rpc_program *rpcbd_program(void);
 /* rpcbd_rpcb.c: helpers shared by the handler files. */
 /* The owner string for a caller: "superuser", a uid, or "unknown". */
 void	rpcbd_owner(const struct req *rq, char *buf, size_t len);
-/* Log a refused request at notice, at most 20 per minute. */
+/* Log a refused request at notice: a few per interval for each kind (SET,
+ * UNSET, remote calls: by the procedure), then a count. */
 void	rpcbd_refuse(struct rpcbd *rb, struct req *rq, const char *what,
 	    uint32_t prog, uint32_t vers);
 /* Write the state file if warm start is on; logs failures. */
 void	rpcbd_save(struct rpcbd *rb);
+/* The limiters: set up, log what they counted (a timer, once a second),
+ * tear down. */
+void	rpcbd_refuse_init(struct rpcbd *rb);
+void	rpcbd_refuse_flush(struct rpcbd *rb);
+void	rpcbd_refuse_destroy(struct rpcbd *rb);
 /* Statistics version index of the request (0: v2, 1: v3, 2: v4). */
 int	rpcbd_sv(const struct req *rq);
 /* Register rpcbind itself (portmapper) on the listeners srv has. */

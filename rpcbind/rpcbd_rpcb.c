@@ -24,8 +24,6 @@
 #include "common/util.h"
 #include "rpcbind/rpcbd.h"
 
-#define REFUSE_PER_MIN	20
-
 int
 rpcbd_sv(const struct req *rq)
 {
@@ -52,23 +50,48 @@ rpcbd_owner(const struct req *rq, char *buf, size_t len)
 }
 
 void
+rpcbd_refuse_init(struct rpcbd *rb)
+{
+	static const char *const what[RPCBD_REFUSE_KINDS] = {
+		[RPCBD_REFUSE_SET] = "refused SET calls",
+		[RPCBD_REFUSE_UNSET] = "refused UNSET calls",
+		[RPCBD_REFUSE_REMOTE] = "refused CALLIT/INDIRECT calls",
+	};
+	unsigned i;
+
+	for (i = 0; i < RPCBD_REFUSE_KINDS; i++)
+		ratelog_init(&rb->refused[i], what[i], RATELOG_BURST,
+		    RATELOG_INTERVAL);
+}
+
+void
+rpcbd_refuse_flush(struct rpcbd *rb)
+{
+	unsigned i;
+
+	for (i = 0; i < RPCBD_REFUSE_KINDS; i++)
+		ratelog_flush(&rb->refused[i]);
+}
+
+void
+rpcbd_refuse_destroy(struct rpcbd *rb)
+{
+	unsigned i;
+
+	for (i = 0; i < RPCBD_REFUSE_KINDS; i++)
+		ratelog_destroy(&rb->refused[i]);
+}
+
+void
 rpcbd_refuse(struct rpcbd *rb, struct req *rq, const char *what,
     uint32_t prog, uint32_t vers)
 {
-	time_t now = time(NULL);
-	bool say;
+	/* SET and UNSET are procedures 1 and 2 in every version */
+	unsigned kind = rq->proc == 1 ? RPCBD_REFUSE_SET : rq->proc == 2 ?
+	    RPCBD_REFUSE_UNSET : RPCBD_REFUSE_REMOTE;
 
-	pthread_mutex_lock(&rb->log_lock);
-	if (now - rb->log_window >= 60) {
-		if (rb->log_count > REFUSE_PER_MIN)
-			log_notice("%u refusals not logged",
-			    rb->log_count - REFUSE_PER_MIN);
-		rb->log_window = now;
-		rb->log_count = 0;
-	}
-	say = rb->log_count++ < REFUSE_PER_MIN;
-	pthread_mutex_unlock(&rb->log_lock);
-	if (say)
+	if (ratelog_allow(&rb->refused[kind],
+	    (const struct sockaddr *)&rq->peer))
 		log_notice("refused %s of %lu/%lu from %s (%s)", what,
 		    (unsigned long)prog, (unsigned long)vers,
 		    req_peer_str(rq), rq->netid);

@@ -41,6 +41,7 @@
 #include "common/daemon.h"
 #include "common/log.h"
 #include "common/rpc/clnt.h"
+#include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 #include "statd/statd.h"
@@ -488,6 +489,7 @@ main(int argc, char **argv)
 	bool root = geteuid() == 0, reg_early;
 	struct sockaddr_storage src4, src6, lo;
 	int rc, oi, pidfd, sigfd, udp4, udp6, cbfd, i, n;
+	char msg[256];
 
 	rc = daemon_parse_args_long(argc, argv, "statd", "p:o:n:P:dLNH:T:U:v",
 	    long_opts, USAGE, extra_opt, &o, &da, &oi);
@@ -538,6 +540,7 @@ main(int argc, char **argv)
 
 	log_init(da.foreground, "statd");
 	log_set_debug(da.debug);
+	log_set_burst((unsigned)m.sc.log_burst);
 
 	if (m.c.name[0] != '\0')
 		snprintf(m.name, sizeof(m.name), "%s", m.c.name);
@@ -625,6 +628,14 @@ main(int argc, char **argv)
 	} else
 		log_notice("not started as root: running as uid %lu",
 		    (unsigned long)geteuid());
+	/* the callout runs from a process of its own, outside the sandbox */
+	if (ha[0] != '\0' && (m.st.ha = statd_ha_new(ha,
+	    !da.foreground)) == NULL)
+		fatal("cannot start the ha-callout runner");
+	if ((rc = sandbox_enter(SANDBOX_STATD, 0, m.sc.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
 
 	if (!o.notify_only) {
 		n = statd_load_monitors(&m.st);
@@ -656,8 +667,9 @@ main(int argc, char **argv)
 	if ((send = statd_send_new(&sc)) == NULL)
 		fatal("cannot start the sender");
 	m.st.send = send;
-	if (ha[0] != '\0' && (m.st.ha = statd_ha_new(ha)) == NULL)
-		fatal("cannot start the ha-callout runner");
+	if (m.st.ha != NULL && (rc = statd_ha_start(m.st.ha)) != 0)
+		fatalx("cannot start the ha-callout runner: %s",
+		    strerror(-rc));
 	n = statd_db_unresolved(&m.st.db, &keys);
 	for (i = 0; i < n; i++)
 		(void)statd_send_resolve(send, keys[i]);

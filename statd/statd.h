@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/ratelog.h"
 #include "common/rpc/rpc_srv.h"
 #include "xdr/nsm.h"
 
@@ -79,29 +80,6 @@ void	statd_name_key(const char *name, char *key);
 /* s as it may be logged (an untrusted string): at most len - 1 bytes,
  * unprintable bytes as '?'. Returns buf. */
 const char *statd_name_safe(const char *s, char *buf, size_t len);
-
-/*
- * A log limiter: at most `burst` lines per second for one kind of event;
- * the rest are counted and reported by the next line let through or by
- * statd_rate_flush().
- */
-struct statd_rate {
-	pthread_mutex_t	 lock;
-	const char	*what;		/* for the flush line */
-	unsigned	 burst;
-	time_t		 window;
-	unsigned	 used;
-	unsigned long	 suppressed;
-};
-void	statd_rate_init(struct statd_rate *r, const char *what, unsigned burst);
-void	statd_rate_destroy(struct statd_rate *r);
-/* May this event be logged now? *suppressedp gets the number of events
- * not logged since the last line (reset by this call when it says yes). */
-bool	statd_rate_allow(struct statd_rate *r, time_t now,
-	    unsigned long *suppressedp);
-/* Log the count of suppressed events of a quiet limiter (a timer calls
- * this once a second). */
-void	statd_rate_flush(struct statd_rate *r, time_t now);
 
 /* ------------------------------------------------------------ statd_db.c */
 
@@ -331,9 +309,16 @@ int	statd_send_idle_fd(const struct statd_send *s);
 #define STATD_HA_QUEUED		256
 
 struct statd_ha;
-/* Start the callout runner for program prog (absolute path). NULL on
- * failure, errno set. */
-struct statd_ha *statd_ha_new(const char *prog);
+/*
+ * Fork the callout runner for program prog (absolute path): before the
+ * sandbox, while statd has one thread. detach: the runner leaves statd's
+ * session and stdio as daemon_detach() will. NULL on failure, errno set.
+ */
+struct statd_ha *statd_ha_new(const char *prog, bool detach);
+/* Start passing requests to the runner (a thread: after detaching). 0 or
+ * -errno. */
+int	statd_ha_start(struct statd_ha *ha);
+/* Stop; the runner exits when it sees statd's end close. */
 void	statd_ha_free(struct statd_ha *ha);
 /*
  * Queue "prog verb arg1 arg2 [arg3]" (never waits; a full queue drops it
@@ -359,7 +344,7 @@ struct statd {
 	bool			 persist;	/* write files (false: tests) */
 	/* log limiters: refused calls from remote callers, per kind; local
 	 * SM_MONs refused; SM_NOTIFYs received */
-	struct statd_rate	 rate_mon, rate_unmon, rate_unmon_all,
+	struct ratelog		 rate_mon, rate_unmon, rate_unmon_all,
 				 rate_crash, rate_refused, rate_notify;
 };
 

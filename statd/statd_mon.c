@@ -21,42 +21,32 @@
 #include "common/log.h"
 #include "statd/statd.h"
 
-/* Log the refusal of a remote caller's call, at most once a second per
- * kind. Returns true if the caller is not local. */
+/* Log the refusal of a remote caller's call, a few lines per interval per
+ * kind (common/ratelog.h). Returns true if the caller is not local. */
 static bool
-refuse_remote(struct req *rq, struct statd_rate *r, const char *what)
+refuse_remote(struct req *rq, struct ratelog *r, const char *what)
 {
 	char a[ADDR_STRLEN];
-	unsigned long sup;
 
 	if (req_is_local(rq))
 		return false;
-	if (statd_rate_allow(r, time(NULL), &sup)) {
-		if (sup > 0)
-			log_notice("refused %s from %s: not a local caller "
-			    "(and %lu more not logged)", what,
-			    addr_ntop((struct sockaddr *)&rq->peer, a,
-			    sizeof(a)), sup);
-		else
-			log_notice("refused %s from %s: not a local caller",
-			    what, addr_ntop((struct sockaddr *)&rq->peer, a,
-			    sizeof(a)));
-	}
+	if (ratelog_allow(r, (const struct sockaddr *)&rq->peer))
+		log_notice("refused %s from %s: not a local caller", what,
+		    addr_ntop((struct sockaddr *)&rq->peer, a, sizeof(a)));
 	return true;
 }
 
 /* A local SM_MON refused (bad name, full table): logged, limited. */
 static void
-refused_local(struct statd *st, const char *what, const char *name,
-    const char *why)
+refused_local(struct req *rq, struct statd *st, const char *what,
+    const char *name, const char *why)
 {
-	unsigned long sup;
 	char safe[64];
 
-	if (statd_rate_allow(&st->rate_refused, time(NULL), &sup))
-		log_warnx("refused SM_MON: %s \"%s\" %s%s", what,
-		    statd_name_safe(name, safe, sizeof(safe)), why,
-		    sup > 0 ? " (and more not logged)" : "");
+	if (ratelog_allow(&st->rate_refused,
+	    (const struct sockaddr *)&rq->peer))
+		log_warnx("refused SM_MON: %s \"%s\" %s", what,
+		    statd_name_safe(name, safe, sizeof(safe)), why);
 }
 
 /* XNFS 11: SM_STAT. Whether we would monitor the host, and our state. */
@@ -87,16 +77,16 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	if (refuse_remote(rq, &st->rate_mon, "SM_MON"))
 		return DISP_REPLY;
 	if ((why = statd_name_invalid(a->mon_id.mon_name)) != NULL) {
-		refused_local(st, "mon_name", a->mon_id.mon_name, why);
+		refused_local(rq, st, "mon_name", a->mon_id.mon_name, why);
 		return DISP_REPLY;
 	}
 	if ((why = statd_name_invalid(id->my_name)) != NULL) {
-		refused_local(st, "my_name", id->my_name, why);
+		refused_local(rq, st, "my_name", id->my_name, why);
 		return DISP_REPLY;
 	}
 	if (!statd_callback_allowed((uint32_t)id->my_prog,
 	    (uint32_t)id->my_vers, (uint32_t)id->my_proc)) {
-		refused_local(st, "mon_name", a->mon_id.mon_name,
+		refused_local(rq, st, "mon_name", a->mon_id.mon_name,
 		    "with a callback that is not the lock manager's (program "
 		    "100021, procedure 16 or 24)");
 		return DISP_REPLY;
@@ -112,7 +102,7 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 	/* a full table refuses before any lookup: a flood of new names
 	 * costs no name service traffic */
 	if (!statd_db_room(&st->db, &r)) {
-		refused_local(st, "mon_name", r.mon_name, "over max-monitors");
+		refused_local(rq, st, "mon_name", r.mon_name, "over max-monitors");
 		return DISP_REPLY;
 	}
 	/* The addresses its SM_NOTIFY will come from: a local call (the lock
@@ -127,7 +117,7 @@ statd_proc_mon(struct req *rq, sm_mon *a, sm_stat_res *res)
 
 	rc = statd_db_add(&st->db, &r, &addrs);
 	if (rc == -ENOSPC) {
-		refused_local(st, "mon_name", r.mon_name,
+		refused_local(rq, st, "mon_name", r.mon_name,
 		    "over max-monitors");
 		return DISP_REPLY;
 	}

@@ -92,14 +92,18 @@ statd_init(struct statd *st, const char *dir, size_t max_monitors,
 	statd_db_init(&st->db, max_monitors, save ? save_host : NULL, st);
 	atomic_init(&st->state, 0);
 	pthread_mutex_init(&st->crash_lock, NULL);
-	statd_rate_init(&st->rate_mon, "refused remote SM_MON calls", 1);
-	statd_rate_init(&st->rate_unmon, "refused remote SM_UNMON calls", 1);
-	statd_rate_init(&st->rate_unmon_all,
-	    "refused remote SM_UNMON_ALL calls", 1);
-	statd_rate_init(&st->rate_crash, "refused remote SM_SIMU_CRASH calls",
-	    1);
-	statd_rate_init(&st->rate_refused, "refused local SM_MON calls", 1);
-	statd_rate_init(&st->rate_notify, "SM_NOTIFY calls received", 20);
+	ratelog_init(&st->rate_mon, "refused remote SM_MON calls",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&st->rate_unmon, "refused remote SM_UNMON calls",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&st->rate_unmon_all, "refused remote SM_UNMON_ALL calls",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&st->rate_crash, "refused remote SM_SIMU_CRASH calls",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	ratelog_init(&st->rate_refused, "refused local SM_MON calls",
+	    RATELOG_BURST, RATELOG_INTERVAL);
+	/* not refusals: a reboot of many clients is worth more lines */
+	ratelog_init(&st->rate_notify, "SM_NOTIFY calls received", 20, 1);
 	return 0;
 }
 
@@ -108,23 +112,21 @@ statd_destroy(struct statd *st)
 {
 	statd_db_destroy(&st->db);
 	pthread_mutex_destroy(&st->crash_lock);
-	statd_rate_destroy(&st->rate_mon);
-	statd_rate_destroy(&st->rate_unmon);
-	statd_rate_destroy(&st->rate_unmon_all);
-	statd_rate_destroy(&st->rate_crash);
-	statd_rate_destroy(&st->rate_refused);
-	statd_rate_destroy(&st->rate_notify);
+	ratelog_destroy(&st->rate_mon);
+	ratelog_destroy(&st->rate_unmon);
+	ratelog_destroy(&st->rate_unmon_all);
+	ratelog_destroy(&st->rate_crash);
+	ratelog_destroy(&st->rate_refused);
+	ratelog_destroy(&st->rate_notify);
 }
 
 void
 statd_rate_tick(struct statd *st)
 {
-	time_t now = time(NULL);
-
-	statd_rate_flush(&st->rate_mon, now);
-	statd_rate_flush(&st->rate_unmon, now);
-	statd_rate_flush(&st->rate_unmon_all, now);
-	statd_rate_flush(&st->rate_crash, now);
-	statd_rate_flush(&st->rate_refused, now);
-	statd_rate_flush(&st->rate_notify, now);
+	ratelog_flush(&st->rate_mon);
+	ratelog_flush(&st->rate_unmon);
+	ratelog_flush(&st->rate_unmon_all);
+	ratelog_flush(&st->rate_crash);
+	ratelog_flush(&st->rate_refused);
+	ratelog_flush(&st->rate_notify);
 }

@@ -45,18 +45,17 @@ statd_proc_simu_crash(struct req *rq, statd_void *a, statd_void *res)
 {
 	struct statd *st = rq->ctx;
 	char (*keys)[STATD_NAME_MAX + 1] = NULL, addr[ADDR_STRLEN];
-	unsigned long sup;
 	uint32_t next;
 	int n, i, rc;
 
 	(void)a;
 	(void)res;
 	if (!req_is_local(rq)) {
-		if (statd_rate_allow(&st->rate_crash, time(NULL), &sup))
+		if (ratelog_allow(&st->rate_crash,
+		    (const struct sockaddr *)&rq->peer))
 			log_notice("refused SM_SIMU_CRASH from %s: not a local "
-			    "caller%s", addr_ntop((struct sockaddr *)&rq->peer,
-			    addr, sizeof(addr)), sup > 0 ?
-			    " (and more not logged)" : "");
+			    "caller", addr_ntop((struct sockaddr *)&rq->peer,
+			    addr, sizeof(addr)));
 		return DISP_REPLY;
 	}
 	pthread_mutex_lock(&st->crash_lock);
@@ -95,7 +94,6 @@ statd_proc_notify(struct req *rq, sm_stat_chge *a, statd_void *res)
 	struct statd_reg *regs = NULL;
 	char addr[ADDR_STRLEN], safe[64], sstate[16];
 	const char *name;
-	unsigned long sup;
 	unsigned matched;
 	int n, i, rc;
 
@@ -120,12 +118,11 @@ statd_proc_notify(struct req *rq, sm_stat_chge *a, statd_void *res)
 		    "this state was passed on already" : "not monitored");
 		return DISP_REPLY;
 	}
-	if (statd_rate_allow(&st->rate_notify, time(NULL), &sup))
+	if (ratelog_allow(&st->rate_notify, (const struct sockaddr *)&rq->peer))
 		log_notice("SM_NOTIFY from %s (mon_name %s): %s rebooted, "
-		    "state %d; %d callback%s%s", addr, statd_name_safe(
+		    "state %d; %d callback%s", addr, statd_name_safe(
 		    a->mon_name, safe, sizeof(safe)), regs[0].mon_name,
-		    a->state, n, n == 1 ? "" : "s", sup > 0 ?
-		    " (more SM_NOTIFY not logged)" : "");
+		    a->state, n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		if (st->send != NULL && (rc = statd_send_callback(st->send,
 		    &regs[i], a->state)) != 0)

@@ -356,6 +356,7 @@ mnt_setup(void **state)
 	assert_int_equal(exp_live_from_table(t, &l), 0);
 	exp_holder_init(&f->md.exports);
 	exp_holder_set(&f->md.exports, l);
+	mountd_rate_init(&f->md);
 	assert_int_equal(fh_key_generate(&f->md.key), 0);
 	assert_int_equal(rmtab_open(NULL, &f->md.rmtab, NULL), 0);
 	f->rq.ctx = &f->md;
@@ -374,6 +375,7 @@ mnt_teardown(void **state)
 	arena_free(&f->rq.arena);
 	exp_holder_destroy(&f->md.exports);
 	rmtab_free(f->md.rmtab);
+	mountd_rate_destroy(&f->md);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);

@@ -892,45 +892,6 @@ test_db_retire_unresolved(void **state)
 	statd_db_destroy(&db);
 }
 
-/* ------------------------------------------------------------ limiter */
-
-static void
-test_rate(void **state)
-{
-	struct statd_rate r;
-	unsigned long sup = 42;
-
-	(void)state;
-	statd_rate_init(&r, "test events", 2);
-	assert_true(statd_rate_allow(&r, 100, &sup));
-	assert_int_equal(sup, 0);
-	assert_true(statd_rate_allow(&r, 100, &sup));
-	assert_false(statd_rate_allow(&r, 100, &sup));
-	assert_false(statd_rate_allow(&r, 100, &sup));
-	assert_false(statd_rate_allow(&r, 100, &sup));
-	assert_int_equal(r.suppressed, 3);
-	/* the window of the last line is not over: nothing flushed */
-	statd_rate_flush(&r, 100);
-	assert_int_equal(r.suppressed, 3);
-	/* the next second's first line carries the count */
-	assert_true(statd_rate_allow(&r, 101, &sup));
-	assert_int_equal(sup, 3);
-	assert_true(statd_rate_allow(&r, 101, &sup));
-	assert_int_equal(sup, 0);
-	assert_false(statd_rate_allow(&r, 101, &sup));
-	/* a quiet limiter is flushed by the timer once the second is over */
-	statd_rate_flush(&r, 102);
-	assert_int_equal(r.suppressed, 0);
-	assert_true(statd_rate_allow(&r, 102, &sup));
-	assert_int_equal(sup, 0);
-	/* a burst of 0 is 1 */
-	statd_rate_destroy(&r);
-	statd_rate_init(&r, "x", 0);
-	assert_true(statd_rate_allow(&r, 5, &sup));
-	assert_false(statd_rate_allow(&r, 5, &sup));
-	statd_rate_destroy(&r);
-}
-
 /* ------------------------------------------------------------ directory */
 
 static void
@@ -1355,7 +1316,6 @@ main(void)
 		cmocka_unit_test(test_db_del),
 		cmocka_unit_test(test_db_match),
 		cmocka_unit_test(test_db_retire_unresolved),
-		cmocka_unit_test(test_rate),
 		cmocka_unit_test_setup_teardown(test_dir_prepare, setup_tmp,
 		    teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_dir_prepare_owner,
