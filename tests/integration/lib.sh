@@ -30,6 +30,8 @@
 #   rpcbind_conf [KEY=VALUE...]  write $T/rpcbind.conf for a test rpcbind
 #   start_rpcbind [ARGS...]   start $BUILD/rpcbind/rpcbind -F with that
 #                             config and wait until it answers
+#   hold_ports PORT...        something listening on those udp/tcp ports,
+#                             so rpcbind keeps registrations pointing there
 
 set -u -o pipefail
 
@@ -74,13 +76,13 @@ assert_eq() {
 
 # assert_match ERE TEXT [MSG]
 assert_match() {
-	printf '%s\n' "$2" | grep -Eq -- "$1" ||
+	grep -Eq -- "$1" <<<"$2" ||
 	    fail "${3:-no match}: /$1/ not in:
 $2"
 }
 
 assert_nomatch() {
-	! printf '%s\n' "$2" | grep -Eq -- "$1" ||
+	! grep -Eq -- "$1" <<<"$2" ||
 	    fail "${3:-unexpected match}: /$1/ found in:
 $2"
 }
@@ -303,6 +305,16 @@ start_rpcbind() {
 	wait_rpc 100000 4 tcp
 	wait_rpc 100000 2 udp
 	[ -S /run/rpcbind.sock ] || fail "no /run/rpcbind.sock"
+}
+
+# hold_ports PORT...: rpcreg listen on those udp and tcp ports of 0.0.0.0
+# until the test ends. rpcbind drops a registration once its owner process
+# is gone and its port is closed; a test that registers ports for nobody
+# in particular holds them here (as the daemon a tool registers for would).
+hold_ports() {
+	start_daemon "ports-$1" "$RPCREG" listen "$@"
+	wait_until 10 grep -q '^listening' "$T/ports-$1.log" ||
+	    fail "cannot hold ports $*"
 }
 
 # ---------------------------------------------------------------- exit

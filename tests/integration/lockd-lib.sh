@@ -53,7 +53,7 @@ np_match() {
 	local re=$1
 	shift
 	np "$@"
-	printf '%s\n' "$OUT" | grep -Eq -- "$re" ||
+	grep -Eq -- "$re" <<<"$OUT" ||
 	    fail "nlmprobe $*: '$OUT' (exit $RC) does not match /$re/
 $(cat "$T/np.err")"
 }

@@ -38,7 +38,7 @@ assert_eq() {
 }
 
 assert_match() {
-	printf '%s\n' "$2" | grep -Eq -- "$1" ||
+	grep -Eq -- "$1" <<<"$2" ||
 	    fail "${3:-no match}: /$1/ not in:
 $2"
 }
