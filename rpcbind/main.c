@@ -21,9 +21,9 @@
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
-#include "common/util.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
+#include "common/util.h"
 #include "rpcbind/rpcbd.h"
 
 #define STATE_FILE	"rpcbind.state"
@@ -316,6 +316,16 @@ reload(struct rpcbd_main *m)
 	conf_file_free(da.cf);
 }
 
+/* Once a second, in the loop thread: what the refusal limiters counted. */
+static void
+on_timer(struct rpc_srv *srv, void *arg)
+{
+	struct rpcbd_main *m = arg;
+
+	(void)srv;
+	rpcbd_refuse_flush(&m->rb);
+}
+
 static void
 on_signal(struct rpc_srv *srv, int sig, void *arg)
 {
@@ -347,16 +357,6 @@ listen_all(struct rpc_srv *srv, const struct rpcbd_conf *c, char **bind)
 	    NULL)) != 0) {
 		log_warnx("listen on port %ld: %s", c->port, strerror(-rc));
 		return rc;
-/* Once a second, in the loop thread: what the refusal limiters counted. */
-static void
-on_timer(struct rpc_srv *srv, void *arg)
-{
-	struct rpcbd_main *m = arg;
-
-	(void)srv;
-	rpcbd_refuse_flush(&m->rb);
-}
-
 	}
 	if (c->socket == NULL || *c->socket == '\0')
 		return 0;
@@ -387,6 +387,9 @@ main(int argc, char **argv)
 	struct rpc_srv *srv = NULL;
 	char **bind = NULL, path[PATH_MAX];
 	const char *user;
+	struct suite_conf sc;
+	struct parse_err perr;
+	char msg[256];
 	uid_t uid;
 	gid_t gid;
 	int rc, pidfd, sigfd;
@@ -405,6 +408,12 @@ main(int argc, char **argv)
 
 	log_init(da.foreground, "rpcbind");
 	log_set_debug(da.debug);
+	memset(&perr, 0, sizeof(perr));
+	if (suite_conf_global(da.cf, &sc, &perr) != 0)
+		fatalx("%s:%u:%u: %s", da.cf != NULL ?
+		    conf_file_path(da.cf) : da.conf_path, perr.line, perr.col,
+		    perr.msg);
+	log_set_burst((unsigned)sc.log_burst);
 
 	user = m.conf.user;
 	if (priv_lookup(user, &uid, &gid) != 0) {
@@ -418,9 +427,6 @@ main(int argc, char **argv)
 	if ((pidfd = daemon_pidfile(m.conf.pidfile)) < 0) {
 		if (pidfd == -EAGAIN)
 			fatalx("another rpcbind is running (%s is locked)",
-	struct suite_conf sc;
-	struct parse_err perr;
-	char msg[256];
 			    m.conf.pidfile);
 		fatalx("pidfile %s: %s", m.conf.pidfile, strerror(-pidfd));
 	}
@@ -429,6 +435,7 @@ main(int argc, char **argv)
 	    pthread_mutex_init(&m.rb.policy_lock, NULL) != 0 ||
 	    (m.rb.db = rpcbd_db_new()) == NULL)
 		fatalx("out of memory");
+	rpcbd_refuse_init(&m.rb);
 	m.rb.policy = pol;
 	m.rb.callit_timeout_ms = (unsigned)m.conf.remote_calls_timeout;
 	m.rb.callit_max = m.conf.threads > 1 ? (unsigned)m.conf.threads - 1 :
@@ -440,12 +447,6 @@ main(int argc, char **argv)
 	scfg.idle_timeout = (unsigned)m.conf.idle_timeout;
 	scfg.max_record = m.conf.max_record;
 	if ((srv = rpc_srv_new(&scfg)) == NULL)
-	memset(&perr, 0, sizeof(perr));
-	if (suite_conf_global(da.cf, &sc, &perr) != 0)
-		fatalx("%s:%u:%u: %s", da.cf != NULL ?
-		    conf_file_path(da.cf) : da.conf_path, perr.line, perr.col,
-		    perr.msg);
-	log_set_burst((unsigned)sc.log_burst);
 		fatalx("out of memory");
 	prog = *rpcbd_program();
 	prog.ctx = &m.rb;
@@ -470,7 +471,6 @@ main(int argc, char **argv)
 			fatalx("out of memory");
 		warm_start(&m.rb);
 	}
-	rpcbd_refuse_init(&m.rb);
 
 	if (geteuid() == 0) {
 		if ((rc = priv_drop(user, 0)) != 0)
@@ -481,6 +481,10 @@ main(int argc, char **argv)
 	} else
 		log_notice("not started as root: running as uid %lu",
 		    (unsigned long)geteuid());
+	if ((rc = sandbox_enter(SANDBOX_RPCBIND, 0, sc.seccomp &&
+	    !da.no_seccomp, msg, sizeof(msg))) != 0)
+		fatalx("%s", msg);
+	log_info("%s", msg);
 
 	if (!da.foreground) {
 		if ((rc = daemon_detach()) != 0)
@@ -494,6 +498,7 @@ main(int argc, char **argv)
 	    m.conf.socket != NULL ? m.conf.socket : "",
 	    rpcbd_db_count(m.rb.db));
 
+	rpc_srv_set_timer(srv, 1, on_timer, &m);
 	rc = rpc_srv_run(srv, sigfd, on_signal, &m);
 	if (rc != 0)
 		log_warnx("server: %s", strerror(-rc));
@@ -501,16 +506,11 @@ main(int argc, char **argv)
 
 	rpc_srv_free(srv);
 	rpcbd_db_free(m.rb.db);
+	rpcbd_refuse_destroy(&m.rb);
+	suite_conf_free(&sc);
 	free(m.rb.state_path);
 	free(bind);
 	conf_free_values(rpcbd_keys, &m.conf);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;
 }
-	if ((rc = sandbox_enter(SANDBOX_RPCBIND, 0, sc.seccomp &&
-	    !da.no_seccomp, msg, sizeof(msg))) != 0)
-		fatalx("%s", msg);
-	log_info("%s", msg);
-	rpc_srv_set_timer(srv, 1, on_timer, &m);
-	rpcbd_refuse_destroy(&m.rb);
-	suite_conf_free(&sc);

@@ -31,13 +31,13 @@ struct rpcbd_policy {
 	uint32_t	deny[RPCBD_DENY_MAX];	/* from remote-calls-deny */
 };
 
-struct rpcbd {
 /* Kinds of refusal, logged apart. */
 #define RPCBD_REFUSE_SET	0
 #define RPCBD_REFUSE_UNSET	1
 #define RPCBD_REFUSE_REMOTE	2	/* CALLIT, INDIRECT */
 #define RPCBD_REFUSE_KINDS	3
 
+struct rpcbd {
 	struct rpcbd_db		*db;
 	char			*state_path;	/* NULL: warm start off */
 	pthread_mutex_t		 save_lock;	/* orders state file writes */
@@ -62,13 +62,13 @@ void	rpcbd_owner(const struct req *rq, char *buf, size_t len);
  * UNSET, remote calls: by the procedure), then a count. */
 void	rpcbd_refuse(struct rpcbd *rb, struct req *rq, const char *what,
 	    uint32_t prog, uint32_t vers);
-/* Write the state file if warm start is on; logs failures. */
-void	rpcbd_save(struct rpcbd *rb);
 /* The limiters: set up, log what they counted (a timer, once a second),
  * tear down. */
 void	rpcbd_refuse_init(struct rpcbd *rb);
 void	rpcbd_refuse_flush(struct rpcbd *rb);
 void	rpcbd_refuse_destroy(struct rpcbd *rb);
+/* Write the state file if warm start is on; logs failures. */
+void	rpcbd_save(struct rpcbd *rb);
 /* Statistics version index of the request (0: v2, 1: v3, 2: v4). */
 int	rpcbd_sv(const struct req *rq);
 /* Register rpcbind itself (portmapper) on the listeners srv has. */
