@@ -5,18 +5,26 @@
  * State file format (state-dir/rpcbind.state), written atomically after
  * every change and at exit, read at start when warm start is on:
  *
- *	nfs-suite-rpcbind-state 1
+ *	nfs-suite-rpcbind-state 2
  *	# comments and blank lines are ignored
- *	<prog> <vers> <netid> <uaddr> <owner>
+ *	<prog> <vers> <netid> <uaddr> <owner> <pid> <start>
  *
  * One registration per line, fields separated by one or more blanks.
  * prog and vers are decimal (0 to 4294967295, no sign, no leading zeros
  * beyond "0"). netid, uaddr and owner are non-empty tokens in which every
  * byte outside '!'..'~' and the byte '%' itself are written as %XX (two
- * upper-case hex digits), so an AF_LOCAL path with a blank survives. The
- * first line must be the header above; a line longer than 1024 bytes, a
- * missing or extra field, a bad escape or a field over its limit rejects
- * the whole file (the daemon then starts empty and says which line).
+ * upper-case hex digits), so an AF_LOCAL path with a blank survives. pid
+ * (0 to 4194304) and start (0 to 18446744073709551615, the same decimal
+ * rules) name the process that made the registration, 0 0 when none is
+ * known: at a warm start a registration is kept only while that process
+ * lives or its port still answers (rpcbd_live.c). The first line must be
+ * the header above; a line longer than 1024 bytes, a missing or extra
+ * field, a bad escape or a field over its limit rejects the whole file
+ * (the daemon then starts empty and says which line).
+ *
+ * Version 1 (header "nfs-suite-rpcbind-state 1", written before owner
+ * processes were kept) is still read: its lines have the first five
+ * fields only, and its registrations have no owner process.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -31,8 +39,10 @@
 #include "common/util.h"
 #include "rpcbind/rpcbd_db.h"
 
-#define STATE_MAGIC	"nfs-suite-rpcbind-state 1"
+#define STATE_MAGIC_V1	"nfs-suite-rpcbind-state 1"
+#define STATE_MAGIC	"nfs-suite-rpcbind-state 2"
 #define STATE_LINE_MAX	1024
+#define STATE_PID_MAX	4194304		/* PID_MAX_LIMIT */
 
 struct node {
 	struct rpcbd_ent	 e;
@@ -311,6 +321,78 @@ rpcbd_db_find(struct rpcbd_db *db, uint32_t prog, uint32_t vers,
 	return hit != NULL ? 0 : -ENOENT;
 }
 
+/* The same registration, as the liveness checks saw it? */
+static bool
+same_reg(const struct rpcbd_ent *a, const struct rpcbd_ent *b)
+{
+	return a->prog == b->prog && a->vers == b->vers &&
+	    strcasecmp(a->netid, b->netid) == 0 &&
+	    strcmp(a->uaddr, b->uaddr) == 0 && a->pid == b->pid &&
+	    a->start == b->start;
+}
+
+int
+rpcbd_db_remove(struct rpcbd_db *db, const struct rpcbd_ent *e)
+{
+	struct node **pp, *n;
+	int removed = 0;
+
+	pthread_mutex_lock(&db->lock);
+	db->tail = NULL;
+	for (pp = &db->head; (n = *pp) != NULL; ) {
+		if (removed == 0 && same_reg(&n->e, e)) {
+			*pp = n->next;
+			free(n);
+			db->count--;
+			removed = 1;
+			continue;
+		}
+		db->tail = n;
+		pp = &n->next;
+	}
+	pthread_mutex_unlock(&db->lock);
+	return removed;
+}
+
+int
+rpcbd_db_disown(struct rpcbd_db *db, const struct rpcbd_ent *e, uint64_t now)
+{
+	struct node *n;
+	int found = 0;
+
+	pthread_mutex_lock(&db->lock);
+	for (n = db->head; n != NULL; n = n->next)
+		if (same_reg(&n->e, e)) {
+			n->e.pid = 0;
+			n->e.start = 0;
+			n->e.checked = now;
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&db->lock);
+	return found;
+}
+
+bool
+rpcbd_db_claim_check(struct rpcbd_db *db, const struct rpcbd_ent *e,
+    uint64_t now, uint64_t min_age)
+{
+	struct node *n;
+	bool due = false;
+
+	pthread_mutex_lock(&db->lock);
+	for (n = db->head; n != NULL; n = n->next)
+		if (same_reg(&n->e, e)) {
+			if (now < n->e.checked || now - n->e.checked >= min_age) {
+				n->e.checked = now;
+				due = true;
+			}
+			break;
+		}
+	pthread_mutex_unlock(&db->lock);
+	return due;
+}
+
 int
 rpcbd_db_walk(struct rpcbd_db *db,
     int (*fn)(const struct rpcbd_ent *, void *), void *arg)
@@ -434,7 +516,7 @@ static int
 ser_one(const struct rpcbd_ent *e, void *arg)
 {
 	struct ser_arg *sa = arg;
-	char num[32];
+	char num[48];
 
 	if (e->prog == sa->skip_prog)
 		return 0;
@@ -446,7 +528,9 @@ ser_one(const struct rpcbd_ent *e, void *arg)
 	sb_escaped(sa->sb, e->uaddr);
 	sb_putc(sa->sb, ' ');
 	sb_escaped(sa->sb, e->owner);
-	sb_putc(sa->sb, '\n');
+	snprintf(num, sizeof(num), " %ld %llu\n", e->pid > 0 ? (long)e->pid :
+	    0L, e->pid > 0 ? (unsigned long long)e->start : 0ULL);
+	sb_puts(sa->sb, num);
 	return sa->sb->err;
 }
 
@@ -460,7 +544,8 @@ rpcbd_state_serialize(struct rpcbd_db *db, uint32_t skip_prog, char **bufp,
 	*bufp = NULL;
 	*lenp = 0;
 	sb_puts(&sb, STATE_MAGIC "\n");
-	sb_puts(&sb, "# prog vers netid uaddr owner; written by rpcbind\n");
+	sb_puts(&sb, "# prog vers netid uaddr owner pid start; written by "
+	    "rpcbind\n");
 	(void)rpcbd_db_walk(db, ser_one, &sa);
 	if (sb.err != 0) {
 		free(sb.buf);
@@ -515,34 +600,51 @@ unescape(const char *s, size_t n, char *out, size_t max)
 	return 0;
 }
 
+/* Decimal, no sign, no leading zeros beyond "0", at most max. */
+static int
+parse_dec(const char *s, size_t n, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		if (x > (max - d) / 10)
+			return -EINVAL;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
 static int
 parse_u32(const char *s, size_t n, uint32_t *v)
 {
-	unsigned long long x = 0;
-	size_t i;
+	uint64_t x;
 
-	if (n == 0 || n > 10 || (n > 1 && s[0] == '0'))
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		x = x * 10 + (unsigned)(s[i] - '0');
-	}
-	if (x > UINT32_MAX)
+	if (parse_dec(s, n, UINT32_MAX, &x) != 0)
 		return -EINVAL;
 	*v = (uint32_t)x;
 	return 0;
 }
 
-/* Parse one registration line (NUL-free, no newline) into e. */
+/* Parse one registration line (NUL-free, no newline) of a file of format
+ * version vers into e. */
 static int
-parse_line(const char *line, size_t len, unsigned lineno,
+parse_line(const char *line, size_t len, unsigned lineno, unsigned vers,
     struct rpcbd_ent *e, struct parse_err *err)
 {
-	const char *f[6];
-	size_t fl[6];
-	unsigned nf = 0;
+	const char *f[7];
+	size_t fl[7];
+	unsigned nf = 0, want = vers == 1 ? 5 : 7;
 	size_t i = 0;
+	uint64_t x;
 	int rc;
 
 	while (i < len) {
@@ -550,7 +652,7 @@ parse_line(const char *line, size_t len, unsigned lineno,
 			i++;
 		if (i >= len)
 			break;
-		if (nf == 5)
+		if (nf == want)
 			return parse_err_set(err, lineno, (unsigned)i + 1,
 			    "extra field");
 		f[nf] = line + i;
@@ -559,10 +661,10 @@ parse_line(const char *line, size_t len, unsigned lineno,
 		fl[nf] = (size_t)(line + i - f[nf]);
 		nf++;
 	}
-	if (nf != 5)
+	if (nf != want)
 		return parse_err_set(err, lineno, 1,
-		    "expected 5 fields (prog vers netid uaddr owner), got %u",
-		    nf);
+		    "expected %u fields (prog vers netid uaddr owner%s), got %u",
+		    want, vers == 1 ? "" : " pid start", nf);
 	memset(e, 0, sizeof(*e));
 	if (parse_u32(f[0], fl[0], &e->prog) != 0)
 		return parse_err_set(err, lineno,
@@ -582,6 +684,17 @@ parse_line(const char *line, size_t len, unsigned lineno,
 	    token_ok(e->owner, sizeof(e->owner)) != 0)
 		return parse_err_set(err, lineno,
 		    (unsigned)(f[4] - line) + 1, "bad owner");
+	if (vers == 1)
+		return 0;
+	if (parse_dec(f[5], fl[5], STATE_PID_MAX, &x) != 0)
+		return parse_err_set(err, lineno,
+		    (unsigned)(f[5] - line) + 1, "bad pid");
+	e->pid = (pid_t)x;
+	if (parse_dec(f[6], fl[6], UINT64_MAX, &e->start) != 0)
+		return parse_err_set(err, lineno,
+		    (unsigned)(f[6] - line) + 1, "bad start time");
+	if (e->pid == 0)
+		e->start = 0;
 	return 0;
 }
 
@@ -592,7 +705,7 @@ rpcbd_state_parse(struct rpcbd_db *db, const char *text, uint32_t skip_prog,
 	struct rpcbd_ent *ents = NULL, *ne;
 	size_t n = 0, cap = 0, i;
 	const char *p, *nl;
-	unsigned lineno = 0;
+	unsigned lineno = 0, vers = 0;
 	int rc = 0, added = 0;
 
 	if (skipped != NULL)
@@ -613,8 +726,13 @@ rpcbd_state_parse(struct rpcbd_db *db, const char *text, uint32_t skip_prog,
 			goto out;
 		}
 		if (lineno == 1) {
-			if (len != strlen(STATE_MAGIC) ||
-			    memcmp(p, STATE_MAGIC, len) != 0) {
+			if (len == strlen(STATE_MAGIC) &&
+			    memcmp(p, STATE_MAGIC, len) == 0)
+				vers = 2;
+			else if (len == strlen(STATE_MAGIC_V1) &&
+			    memcmp(p, STATE_MAGIC_V1, len) == 0)
+				vers = 1;
+			else {
 				rc = parse_err_set(err, 1, 1,
 				    "not an rpcbind state file (want \"%s\")",
 				    STATE_MAGIC);
@@ -641,7 +759,8 @@ rpcbd_state_parse(struct rpcbd_db *db, const char *text, uint32_t skip_prog,
 			}
 			ents = ne;
 		}
-		if ((rc = parse_line(p, len, lineno, &ents[n], err)) != 0)
+		if ((rc = parse_line(p, len, lineno, vers, &ents[n],
+		    err)) != 0)
 			goto out;
 		n++;
 	}

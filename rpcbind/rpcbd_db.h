@@ -7,6 +7,7 @@
 #define RPCBD_DB_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,13 +28,23 @@
 #define RPCBD_SUPERUSER		"superuser"
 #define RPCBD_UNKNOWN		"unknown"
 
-/* One registration: (prog, vers, netid) -> uaddr, and who made it. */
+/*
+ * One registration: (prog, vers, netid) -> uaddr, and who made it. pid and
+ * start name the owner process when it is known (a SET over the local
+ * socket: SO_PEERCRED), start being its start time in clock ticks after
+ * boot (/proc/PID/stat field 22), so a reused pid is not taken for it; 0
+ * and 0 when no process is known. checked is when the registration was
+ * last found alive, in milliseconds of CLOCK_MONOTONIC (not saved).
+ */
 struct rpcbd_ent {
 	uint32_t	prog;
 	uint32_t	vers;
 	char		netid[RPCBD_NETID_MAX];
 	char		uaddr[RPCBD_UADDR_MAX];
 	char		owner[RPCBD_OWNER_MAX];
+	pid_t		pid;
+	uint64_t	start;
+	uint64_t	checked;
 };
 
 struct rpcbd_db;
@@ -76,6 +87,23 @@ int	rpcbd_db_unset(struct rpcbd_db *db, uint32_t prog, uint32_t vers,
  */
 int	rpcbd_db_find(struct rpcbd_db *db, uint32_t prog, uint32_t vers,
 	    const char *netid, struct rpcbd_ent *out);
+/*
+ * The liveness checks (rpcbd_live.c) work on copies and act on the entry
+ * only if it is still the same registration: same prog, vers, netid,
+ * uaddr, pid and start. remove drops it; disown forgets its owner process
+ * (pid and start 0, checked = now): its port is checked from then on.
+ * Both return 1 when the entry was there, 0 when it was not.
+ */
+int	rpcbd_db_remove(struct rpcbd_db *db, const struct rpcbd_ent *e);
+int	rpcbd_db_disown(struct rpcbd_db *db, const struct rpcbd_ent *e,
+	    uint64_t now);
+/*
+ * Claim the check of e: true, with its checked time set to now, when it is
+ * still registered and was last checked at least min_age ms before now;
+ * false otherwise (another thread checks it, or it is fresh).
+ */
+bool	rpcbd_db_claim_check(struct rpcbd_db *db, const struct rpcbd_ent *e,
+	    uint64_t now, uint64_t min_age);
 /* Call fn for each entry in registration order, under the lock (fn must
  * not call back into db). Stops and returns fn's value when nonzero. */
 int	rpcbd_db_walk(struct rpcbd_db *db,
@@ -98,8 +126,9 @@ int	rpcbd_merge_addr(const char *uaddr, const struct sockaddr *local,
  * skip_prog are left out: rpcbind's own), or -ENOMEM. parse adds the
  * entries of text to db, skipping skip_prog; it checks the whole text
  * first and adds nothing if a line is malformed (err names it, -EINVAL).
+ * It reads both versions of the format (version 1 has no owner process).
  * Entries that clash with existing ones are skipped and counted in
- * *skipped. Returns the number added.
+ * *skipped. Returns the number added; their checked time is 0.
  */
 int	rpcbd_state_serialize(struct rpcbd_db *db, uint32_t skip_prog,
 	    char **bufp, size_t *lenp);

@@ -93,11 +93,14 @@ stop_daemon rpcbind TERM
 # garbage without the header
 cp "$STATE" "$T/good.state" || fail "no state file after -W run"
 for junk in "garbage" "400111 1 udp" \
-    "400111 1 udp 0.0.0.0.156.64 superuser extra" \
-    "99999999999 1 udp 0.0.0.0.1.1 superuser" \
-    "400111 99999999999 udp 0.0.0.0.1.1 superuser" \
-    "400111 1 udp 0.0.0.0.156.64 $(printf 'o%.0s' $(seq 300))" \
-    "400111 1 udp $(head -c 5000 /dev/zero | tr '\0' x) superuser"; do
+    "400111 1 udp 0.0.0.0.156.64 superuser 0 0 extra" \
+    "400111 1 udp 0.0.0.0.156.64 superuser" \
+    "99999999999 1 udp 0.0.0.0.1.1 superuser 0 0" \
+    "400111 99999999999 udp 0.0.0.0.1.1 superuser 0 0" \
+    "400111 1 udp 0.0.0.0.156.64 superuser 99999999 0" \
+    "400111 1 udp 0.0.0.0.156.64 superuser 1 99999999999999999999" \
+    "400111 1 udp 0.0.0.0.156.64 $(printf 'o%.0s' $(seq 300)) 0 0" \
+    "400111 1 udp $(head -c 5000 /dev/zero | tr '\0' x) superuser 0 0"; do
 	{ cat "$T/good.state"; printf '%s\n' "$junk"; } >"$STATE"
 	start_rpcbind
 	must rpcinfo -p 127.0.0.1

@@ -1,7 +1,8 @@
 /*
  * test_rpcbd.c: rpcbind's registration database (rpcbind/rpcbd_db.c):
  * set/unset and the owner rules, find_service fallback, address merging,
- * the warm-start state file and the GETSTAT counters.
+ * the warm-start state file (versions 2 and 1), the owner-process
+ * operations of the liveness checks and the GETSTAT counters.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -20,6 +21,12 @@
 #include <cmocka.h>
 
 #include "rpcbind/rpcbd_db.h"
+
+static void
+str_copy_test(char *dst, const char *src, size_t n)
+{
+	snprintf(dst, n, "%s", src);
+}
 
 static void
 add(struct rpcbd_db *db, uint32_t prog, uint32_t vers, const char *netid,
@@ -210,12 +217,21 @@ test_state_roundtrip(void **state)
 	(void)state;
 	add(db, 100000, 4, "tcp", "0.0.0.0.0.111", "superuser", 0);
 	add(db, 100003, 3, "tcp", "0.0.0.0.8.1", "superuser", 0);
-	add(db, 300001, 1, "local", "/run/my service%.sock", "1000", 0);
 	add(db, 300002, 7, "tcp6", "::1.4.1", "unknown", 0);
+	/* One with its owner process: pid and start time survive. */
+	assert_int_equal(rpcbd_ent_make(&e, 300001, 1, "local",
+	    "/run/my service%.sock", "1000"), 0);
+	e.pid = 4242;
+	e.start = 18446744073709551615ULL;
+	e.checked = 77;
+	assert_int_equal(rpcbd_db_set(db, &e), 0);
 	assert_int_equal(rpcbd_state_serialize(db, 100000, &buf, &len), 0);
 	assert_int_equal(strlen(buf), len);
+	assert_int_equal(strncmp(buf, "nfs-suite-rpcbind-state 2\n", 26), 0);
 	assert_null(strstr(buf, "100000 "));
-	assert_non_null(strstr(buf, "/run/my%20service%25.sock"));
+	assert_non_null(strstr(buf, "300001 1 local /run/my%20service%25.sock "
+	    "1000 4242 18446744073709551615\n"));
+	assert_non_null(strstr(buf, "300002 7 tcp6 ::1.4.1 unknown 0 0\n"));
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(rpcbd_state_parse(db2, buf, 100000, &skipped, &err),
 	    3);
@@ -223,6 +239,12 @@ test_state_roundtrip(void **state)
 	assert_int_equal(rpcbd_db_find(db2, 300001, 1, "local", &e), 0);
 	assert_string_equal(e.uaddr, "/run/my service%.sock");
 	assert_string_equal(e.owner, "1000");
+	assert_int_equal(e.pid, 4242);
+	assert_true(e.start == 18446744073709551615ULL);
+	assert_true(e.checked == 0);		/* not saved */
+	assert_int_equal(rpcbd_db_find(db2, 300002, 7, "tcp6", &e), 0);
+	assert_int_equal(e.pid, 0);
+	assert_true(e.start == 0);
 	assert_int_equal(rpcbd_state_serialize(db2, 100000, &buf2, &len2), 0);
 	assert_string_equal(buf, buf2);
 	/* Loading again: every entry clashes and is skipped. */
@@ -244,7 +266,25 @@ test_state_malformed(void **state)
 	} bad[] = {
 		{ "", 1 },
 		{ "garbage\n", 1 },
-		{ "nfs-suite-rpcbind-state 2\n", 1 },
+		{ "nfs-suite-rpcbind-state 3\n", 1 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u\n",
+		  2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 1\n",
+		  2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 1 2 3\n",
+		  2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u -1 2\n",
+		  2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u "
+		  "4194305 2\n", 2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 01 2\n",
+		  2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 1 "
+		  "18446744073709551616\n", 2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 1 "
+		  "99999999999999999999\n", 2 },
+		{ "nfs-suite-rpcbind-state 2\n100003 3 tcp 0.0.0.0.8.1 u 1 x\n",
+		  2 },
 		{ "nfs-suite-rpcbind-state 1\n100003 3 tcp 0.0.0.0.8.1\n", 2 },
 		{ "nfs-suite-rpcbind-state 1\n# c\n\n"
 		  "100003 3 tcp 0.0.0.0.8.1 superuser extra\n", 4 },
@@ -298,6 +338,83 @@ test_state_malformed(void **state)
 	assert_int_equal(rpcbd_state_parse(db, "nfs-suite-rpcbind-state 1\r\n"
 	    "  # comment\r\n\r\n100 3   tcp\t0.0.0.0.8.1 u\r\n", 100000,
 	    &skipped, &err), 1);
+	/* The limits themselves; a start time without a pid means nothing. */
+	assert_int_equal(rpcbd_state_parse(db, "nfs-suite-rpcbind-state 2\n"
+	    "101 3 tcp 0.0.0.0.8.1 u 4194304 18446744073709551615\n"
+	    "102 3 tcp 0.0.0.0.8.1 u 0 12\n", 100000, &skipped, &err), 2);
+	{
+		struct rpcbd_ent e;
+
+		assert_int_equal(rpcbd_db_find(db, 101, 3, "tcp", &e), 0);
+		assert_int_equal(e.pid, 4194304);
+		assert_int_equal(rpcbd_db_find(db, 102, 3, "tcp", &e), 0);
+		assert_int_equal(e.pid, 0);
+		assert_true(e.start == 0);
+	}
+	rpcbd_db_free(db);
+}
+
+/* What the liveness checks do to entries: only to the same registration
+ * they looked at (same address and owner process). */
+static void
+test_remove_disown(void **state)
+{
+	struct rpcbd_db *db = rpcbd_db_new();
+	struct rpcbd_ent e, a, b, got;
+
+	(void)state;
+	assert_int_equal(rpcbd_ent_make(&a, 100005, 3, "udp", "0.0.0.0.3.1",
+	    RPCBD_SUPERUSER), 0);
+	a.pid = 100;
+	a.start = 5000;
+	a.checked = 1;
+	assert_int_equal(rpcbd_db_set(db, &a), 0);
+	assert_int_equal(rpcbd_ent_make(&b, 100005, 3, "tcp", "0.0.0.0.3.2",
+	    RPCBD_SUPERUSER), 0);
+	b.checked = 1000;
+	assert_int_equal(rpcbd_db_set(db, &b), 0);
+	add(db, 100005, 1, "tcp", "0.0.0.0.3.3", RPCBD_SUPERUSER, 0);
+
+	/* Another process (pid reused), another address: untouched. */
+	e = a;
+	e.start = 5001;
+	assert_int_equal(rpcbd_db_remove(db, &e), 0);
+	assert_int_equal(rpcbd_db_disown(db, &e, 9), 0);
+	e = a;
+	str_copy_test(e.uaddr, "0.0.0.0.3.9", sizeof(e.uaddr));
+	assert_int_equal(rpcbd_db_remove(db, &e), 0);
+	assert_int_equal(rpcbd_db_count(db), 3);
+
+	/* disown forgets the process, keeps the rest. */
+	assert_int_equal(rpcbd_db_disown(db, &a, 2000), 1);
+	assert_int_equal(rpcbd_db_find(db, 100005, 3, "udp", &got), 0);
+	assert_int_equal(got.pid, 0);
+	assert_true(got.start == 0);
+	assert_true(got.checked == 2000);
+	assert_string_equal(got.owner, RPCBD_SUPERUSER);
+	/* ... so it is a different registration from what a was now. */
+	assert_int_equal(rpcbd_db_remove(db, &a), 0);
+
+	/* claim: at most once per min_age, and only if still there. */
+	assert_false(rpcbd_db_claim_check(db, &b, 2000, 2000));
+	assert_true(rpcbd_db_claim_check(db, &b, 3000, 2000));
+	assert_false(rpcbd_db_claim_check(db, &b, 3500, 2000));
+	assert_true(rpcbd_db_claim_check(db, &b, 5000, 2000));
+	assert_true(rpcbd_db_claim_check(db, &b, 10, 2000));	/* clock went back */
+
+	/* remove: the one, and the list stays usable at its end. */
+	assert_int_equal(rpcbd_db_remove(db, &b), 1);
+	assert_int_equal(rpcbd_db_remove(db, &b), 0);
+	assert_false(rpcbd_db_claim_check(db, &b, 99999, 0));
+	assert_int_equal(rpcbd_db_count(db), 2);
+	add(db, 100005, 2, "udp", "0.0.0.0.3.4", RPCBD_SUPERUSER, 0);
+	assert_int_equal(rpcbd_db_find(db, 100005, 2, "udp", &got), 0);
+	/* the last one out, then one more in: the tail was kept right */
+	assert_int_equal(rpcbd_db_remove(db, &got), 1);
+	add(db, 100005, 4, "udp", "0.0.0.0.3.5", RPCBD_SUPERUSER, 0);
+	assert_int_equal(rpcbd_db_find(db, 100005, 3, "tcp", &got), 0);
+	assert_int_equal(got.vers, 1);		/* v3 tcp is gone */
+	assert_int_equal(rpcbd_db_count(db), 3);
 	rpcbd_db_free(db);
 }
 
@@ -464,6 +581,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_state_malformed),
+		cmocka_unit_test(test_remove_disown),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_limit),
