@@ -137,6 +137,7 @@ CLIENT_LIBS_nlmprobe := -lnfs
 # the table references every handler: all of rpcbind but main.o
 test_dispatch_OBJS := $(filter-out %/main.o,$(rpcbind_O) $(mountd_O) $(nfsd_O))
 test_rpcbd_OBJS	:= $(B)/rpcbind/rpcbd_db.o
+test_rpcbd_live_OBJS := $(B)/rpcbind/rpcbd_probe.o $(B)/rpcbind/rpcbd_db.o
 # the limiter's summaries are caught by a stub of log_notice
 test_ratelog_LDLIBS := -Wl,--wrap=log_notice
 test_nfs2_OBJS	:= $(B)/nfsd/nfs2_attr.o $(B)/nfsd/nfs2_procs.o $(B)/nfsd/attr.o

@@ -1,8 +1,9 @@
 /*
  * rpcbind: the portmapper (program 100000, versions 2, 3 and 4) on port
  * 111 and on a local socket. main() reads flags and the [rpcbind] section
- * of the suite config, listens, loads the warm-start state, drops to an
- * unprivileged user and runs the RPC core until SIGTERM/SIGINT.
+ * of the suite config, listens, loads the warm-start state (keeping what
+ * still runs), drops to an unprivileged user, starts the owner watch
+ * (rpcbd_live.c) and runs the RPC core until SIGTERM/SIGINT.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -44,6 +45,7 @@ struct rpcbd_conf {
 	long	 max_connections;
 	long	 idle_timeout;
 	size_t	 max_record;
+	long	 port_check_interval;
 };
 
 #define K(n, t, f, d, lo, hi, h) \
@@ -77,6 +79,9 @@ static const struct conf_key rpcbd_keys[] = {
 	    "seconds before an idle connection is closed"),
 	K("max-record", CONF_SIZE, max_record, "65536", 1024, 16777216,
 	    "largest TCP record accepted"),
+	K("port-check-interval", CONF_INT, port_check_interval, "30", 1, 3600,
+	    "seconds between checks that registrations with no owner process "
+	    "still have a listener"),
 	CONF_KEY_END
 };
 #undef K
@@ -290,6 +295,9 @@ warm_start(struct rpcbd *rb)
 	}
 	log_info("warm start: %d registrations from %s%s", rc,
 	    rb->state_path, skipped > 0 ? " (some clashed, skipped)" : "");
+	/* Only what still runs: a dead daemon's port is closed. */
+	if (rpcbd_live_warm(rb->live) > 0)
+		rpcbd_save(rb);
 }
 
 static void
@@ -307,6 +315,7 @@ reload(struct rpcbd_main *m)
 	m->rb.policy = pol;
 	pthread_mutex_unlock(&m->rb.policy_lock);
 	m->rb.callit_timeout_ms = (unsigned)nc.remote_calls_timeout;
+	rpcbd_live_set_interval(m->rb.live, (unsigned)nc.port_check_interval);
 	log_notice("reloaded: remote calls %s, %u more denied programs%s",
 	    pol.remote_calls ? "on" : "off", pol.ndeny,
 	    nc.port != m->conf.port || nc.threads != m->conf.threads ||
@@ -433,7 +442,9 @@ main(int argc, char **argv)
 
 	if (pthread_mutex_init(&m.rb.save_lock, NULL) != 0 ||
 	    pthread_mutex_init(&m.rb.policy_lock, NULL) != 0 ||
-	    (m.rb.db = rpcbd_db_new()) == NULL)
+	    (m.rb.db = rpcbd_db_new()) == NULL ||
+	    (m.rb.live = rpcbd_live_new(&m.rb,
+	    (unsigned)m.conf.port_check_interval)) == NULL)
 		fatalx("out of memory");
 	rpcbd_refuse_init(&m.rb);
 	m.rb.policy = pol;
@@ -493,6 +504,9 @@ main(int argc, char **argv)
 	}
 	if ((sigfd = daemon_sigpipe()) < 0)
 		fatalx("signals: %s", strerror(-sigfd));
+	/* A thread: after daemon_detach()'s fork, which keeps none. */
+	if ((rc = rpcbd_live_start(m.rb.live)) != 0)
+		fatalx("owner watch: %s", strerror(-rc));
 	log_info("ready on port %ld%s%s, %zu registrations", m.conf.port,
 	    m.conf.socket != NULL && *m.conf.socket != '\0' ? " and " : "",
 	    m.conf.socket != NULL ? m.conf.socket : "",
@@ -502,9 +516,11 @@ main(int argc, char **argv)
 	rc = rpc_srv_run(srv, sigfd, on_signal, &m);
 	if (rc != 0)
 		log_warnx("server: %s", strerror(-rc));
+	rpcbd_live_stop(m.rb.live);
 	rpcbd_save(&m.rb);
 
 	rpc_srv_free(srv);
+	rpcbd_live_free(m.rb.live);
 	rpcbd_db_free(m.rb.db);
 	rpcbd_refuse_destroy(&m.rb);
 	suite_conf_free(&sc);

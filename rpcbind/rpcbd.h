@@ -19,6 +19,7 @@
 #include "common/ratelog.h"
 #include "common/rpc/rpc_srv.h"
 #include "rpcbind/rpcbd_db.h"
+#include "rpcbind/rpcbd_live.h"
 
 #define RPCBD_PROG		100000u
 #define RPCBPROC_NULL		0	/* libtirpc leaves it out */
@@ -41,6 +42,7 @@ struct rpcbd {
 	struct rpcbd_db		*db;
 	char			*state_path;	/* NULL: warm start off */
 	pthread_mutex_t		 save_lock;	/* orders state file writes */
+	struct rpcbd_live	*live;		/* owner watch, port checks */
 
 	pthread_mutex_t		 policy_lock;
 	struct rpcbd_policy	 policy;

@@ -83,7 +83,7 @@ rpcbd_pmap_getport(struct req *rq, rpcbd_pmap *a, rpcbd_u32 *res)
 	struct rpcbd_ent e;
 
 	*res = 0;
-	if (netid != NULL && rpcbd_db_find(rb->db, (uint32_t)a->pm_prog,
+	if (netid != NULL && rpcbd_live_find(rb, (uint32_t)a->pm_prog,
 	    (uint32_t)a->pm_vers, netid, &e) == 0)
 		*res = (uint32_t)uaddr_port4(e.uaddr);
 	rpcbd_stat_getaddr(rb->db, RPCBD_SV_2, (uint32_t)a->pm_prog,

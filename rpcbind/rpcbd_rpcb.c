@@ -157,6 +157,10 @@ rpcbd_do_set(struct req *rq, uint32_t prog, uint32_t vers, const char *netid,
 		rpcbd_refuse(rb, rq, "privileged set", prog, vers);
 		goto out;
 	}
+	/* The caller's process, watched: its registrations go with it. */
+	if (rq->kind == RPC_XPRT_LOCAL && rq->has_peercred)
+		rpcbd_live_owner(rb->live, rq->peer_pid, &e);
+	e.checked = rpcbd_now_ms();
 	if ((rc = rpcbd_db_set(rb->db, &e)) != 0) {
 		if (rc == -ENOSPC || rc == -EDQUOT)
 			rpcbd_refuse(rb, rq, rc == -ENOSPC ? "set (table full)" :
@@ -166,8 +170,9 @@ rpcbd_do_set(struct req *rq, uint32_t prog, uint32_t vers, const char *netid,
 		    strerror(-rc));
 		goto out;
 	}
-	log_debug(LOG_D_STATE, "set %lu/%lu/%s %s owner %s",
-	    (unsigned long)prog, (unsigned long)vers, netid, uaddr, owner);
+	log_debug(LOG_D_STATE, "set %lu/%lu/%s %s owner %s pid %ld",
+	    (unsigned long)prog, (unsigned long)vers, netid, uaddr, owner,
+	    (long)e.pid);
 	*ok = TRUE;
 	rpcbd_save(rb);
 out:
@@ -253,7 +258,7 @@ getaddr(struct req *rq, rpcb *a, rpcbd_str *res, bool any_version)
 	char buf[RPCBD_UADDR_MAX];
 
 	*res = "";
-	if (rpcbd_db_find(rb->db, a->r_prog, a->r_vers, netid, &e) == 0 &&
+	if (rpcbd_live_find(rb, a->r_prog, a->r_vers, netid, &e) == 0 &&
 	    (any_version || e.vers == a->r_vers)) {
 		if (rpcbd_merge_addr(e.uaddr, (struct sockaddr *)&rq->local,
 		    buf, sizeof(buf)) != 0)

@@ -29,6 +29,11 @@
  *					so registered through rpcbind) that
  *					prints one line per call received and
  *					answers NULL
+ *	listen PORT...			hold udp and tcp sockets on those ports
+ *					of 0.0.0.0 (tcp listening, udp never
+ *					answering), print "listening", sleep:
+ *					what a registration made by a tool
+ *					for another process points at
  *
  * PROTO is udp/tcp or 17/6. Prints the outcome on one line. Exit status:
  * 0 the answer was TRUE / the call succeeded, 1 FALSE / the server refused
@@ -79,7 +84,7 @@ usage(void)
 	    "  getport HOST PROG VERS PROTO | getaddr HOST PROG VERS NETID\n"
 	    "  callit HOST PROG VERS PROC | "
 	    "callit-pmapset HOST PROG VERS PROTO PORT\n"
-	    "  serve PROG VERS\n");
+	    "  serve PROG VERS | listen PORT...\n");
 	exit(EX_ERR);
 }
 
@@ -528,6 +533,40 @@ cmd_serve(int argc, char **argv)
 	return EX_ERR;
 }
 
+static int
+cmd_listen(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	int i, t, fd, one = 1;
+
+	if (argc < 1)
+		usage();
+	for (i = 0; i < argc; i++) {
+		for (t = 0; t < 2; t++) {
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_port = htons((uint16_t)num(argv[i], 65535,
+			    "port"));
+			if ((fd = socket(AF_INET, t == 0 ? SOCK_STREAM :
+			    SOCK_DGRAM, 0)) == -1 ||
+			    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+			    sizeof(one)) != 0 ||
+			    bind(fd, (struct sockaddr *)&sin,
+			    sizeof(sin)) != 0 ||
+			    (t == 0 && listen(fd, 16) != 0)) {
+				fprintf(stderr, "rpcreg: %s port %s: %s\n",
+				    t == 0 ? "tcp" : "udp", argv[i],
+				    strerror(errno));
+				return EX_ERR;
+			}
+		}
+	}
+	printf("listening\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -581,6 +620,8 @@ main(int argc, char **argv)
 		return cmd_callit_pmapset(argc, argv);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(argc, argv);
+	if (strcmp(cmd, "listen") == 0)
+		return cmd_listen(argc, argv);
 	usage();
 	return EX_ERR;
 }

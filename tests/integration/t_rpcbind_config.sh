@@ -88,6 +88,7 @@ ok "-T prints the effective config (file + -o), and -t accepts it back"
 # --- a running rpcbind
 cp "$good" "$T/rpcbind.conf"
 start_rpcbind
+hold_ports 40000
 must "$RPCREG" set 400111 1 udp 0.0.0.0.156.64
 must "$RPCBIND" -t -f "$T/rpcbind.conf"
 must "$RPCBIND" -T -f "$T/rpcbind.conf"

@@ -11,6 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 need_rpcbind
 start_rpcbind
+# the ports the registrations below point at have a listener
+hold_ports 40000 40001 40002 40006
 P=400111
 
 # listed PROG VERS PROTO PORT: rpcinfo -p shows that mapping.

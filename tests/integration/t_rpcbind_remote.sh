@@ -13,6 +13,7 @@
 need_rpcbind
 peer_setup
 start_rpcbind
+hold_ports 40000
 P=400111
 S=$ADDR_SELF
 

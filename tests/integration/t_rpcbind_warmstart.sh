@@ -24,6 +24,8 @@ status_field() {
 
 start_rpcbind
 pid=$(daemon_pid rpcbind)
+# the registrations below point at live ports (rpcbind drops the others)
+hold_ports 40000 40006 40016 40026
 
 # --- privileges
 rpc_uid=$(id -u _rpc 2>/dev/null || id -u nobody)
