@@ -8,7 +8,9 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <netdb.h>
+#include <pwd.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,7 +90,8 @@ everyday(void)
 	char path[] = "/tmp/test_sandbox.XXXXXX";
 	pthread_t t;
 	void *r = NULL;
-	int fd, sv[2];
+	gid_t groups[8];
+	int fd, sv[2], ngroups = 8;
 
 	if (pthread_create(&t, NULL, thread_main, (void *)1) != 0 ||
 	    pthread_join(t, &r) != 0 || r != (void *)1)
@@ -107,6 +110,10 @@ everyday(void)
 	if (getaddrinfo("localhost", "111", &hints, &res) != 0)
 		return 23;
 	freeaddrinfo(res);
+	/* every NSS module of passwd and group (manage-gids, names) */
+	if (getpwnam("no-such-user-here") != NULL ||
+	    getgrouplist("no-such-user-here", 12345, groups, &ngroups) < 0)
+		return 24;
 	free(malloc(4 << 20));	/* mmap'ed */
 	printf("stdio ok\n");
 	fflush(stdout);
