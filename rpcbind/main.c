@@ -29,6 +29,8 @@
 
 #define STATE_FILE	"rpcbind.state"
 #define STATE_MAX	(1024 * 1024)
+/* Room for "/" STATE_FILE after the state directory. */
+#define DIR_MAX		(PATH_MAX - sizeof(STATE_FILE) - 1)
 
 struct rpcbd_conf {
 	char	*user;
@@ -46,6 +48,7 @@ struct rpcbd_conf {
 	long	 idle_timeout;
 	size_t	 max_record;
 	long	 port_check_interval;
+	char	 dir[PATH_MAX];		/* the state directory in force */
 };
 
 #define K(n, t, f, d, lo, hi, h) \
@@ -53,8 +56,9 @@ struct rpcbd_conf {
 static const struct conf_key rpcbd_keys[] = {
 	K("user", CONF_STR, user, "_rpc", 0, 0,
 	    "run as this user (\"nobody\" if the default _rpc is missing)"),
-	K("state-dir", CONF_STR, state_dir, STATEDIR "/rpcbind", 0, 0,
-	    "warm-start state directory, owned by user"),
+	K("state-dir", CONF_STR, state_dir, NULL, 0, 0,
+	    "warm-start state directory, owned by user (empty: "
+	    "<[global] state-dir>/rpcbind)"),
 	K("pidfile", CONF_STR, pidfile, RUNSTATEDIR "/rpcbind.pid", 0, 0,
 	    "pid file, locked while running"),
 	K("socket", CONF_STR, socket, RUNSTATEDIR "/rpcbind.sock", 0, 0,
@@ -183,9 +187,10 @@ load_config(struct rpcbd_main *m, struct daemon_args *da,
     struct rpcbd_conf *conf, struct rpcbd_policy *pol, bool quiet_usage)
 {
 	struct parse_err err;
+	struct suite_conf sc;
 	const char *path;
 	char msg[160];
-	int rc, oi;
+	int rc, oi, n;
 
 	memset(da, 0, sizeof(*da));
 	memset(conf, 0, sizeof(*conf));
@@ -213,6 +218,26 @@ load_config(struct rpcbd_main *m, struct daemon_args *da,
 	if ((rc = conf_apply(da->cf, "rpcbind", rpcbd_keys, conf, &err)) !=
 	    0) {
 		print_parse_err(path != NULL ? path : "config", &err);
+		goto fail;
+	}
+	/* The state directory: ours, or "rpcbind" in the suite's. */
+	if ((rc = suite_conf_global(da->cf, &sc, &err)) != 0) {
+		suite_conf_free(&sc);
+		print_parse_err(path != NULL ? path : "config", &err);
+		goto fail;
+	}
+	if (conf->state_dir[0] != '\0')
+		n = snprintf(conf->dir, sizeof(conf->dir), "%s",
+		    conf->state_dir);
+	else
+		n = snprintf(conf->dir, sizeof(conf->dir), "%s/rpcbind",
+		    sc.state_dir);
+	suite_conf_free(&sc);
+	if (n < 0 || (size_t)n >= DIR_MAX || conf->dir[0] != '/') {
+		fprintf(stderr, "%s: state-dir \"%.64s\": must be an absolute "
+		    "path shorter than %zu bytes\n", path != NULL ? path :
+		    "config", conf->dir, DIR_MAX);
+		rc = -EINVAL;
 		goto fail;
 	}
 	if (m->o.warm >= 0)
@@ -408,8 +433,10 @@ main(int argc, char **argv)
 	if ((rc = load_config(&m, &da, &m.conf, &pol, false)) != 0)
 		return rc == 1 ? 0 : 1;
 	if (da.print_conf || da.check_only) {
-		if (da.print_conf)
+		if (da.print_conf) {
 			conf_print(stdout, "rpcbind", rpcbd_keys, &m.conf);
+			printf("# state directory in force: %s\n", m.conf.dir);
+		}
 		conf_free_values(rpcbd_keys, &m.conf);
 		conf_file_free(da.cf);
 		return 0;
@@ -472,11 +499,11 @@ main(int argc, char **argv)
 		fatalx("register rpcbind: %s", strerror(-rc));
 
 	if (m.conf.warm_start) {
-		if ((rc = prepare_state_dir(m.conf.state_dir, uid, gid)) != 0)
-			fatalx("state directory %s: %s", m.conf.state_dir,
+		if ((rc = prepare_state_dir(m.conf.dir, uid, gid)) != 0)
+			fatalx("state directory %s: %s", m.conf.dir,
 			    strerror(-rc));
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s",
-		    m.conf.state_dir, STATE_FILE) >= sizeof(path))
+		    m.conf.dir, STATE_FILE) >= sizeof(path))
 			fatalx("state-dir too long");
 		if ((m.rb.state_path = strdup(path)) == NULL)
 			fatalx("out of memory");

@@ -1,5 +1,8 @@
 #!/bin/bash
-# t_rpcbind_liveness: rpcbind does not send clients to dead daemons.
+# t_rpcbind_liveness: rpcbind does not send clients to dead daemons, and
+# its state file follows the state directory.
+#  - [global] state-dir = elsewhere: rpcbind.state is written there, and
+#    nothing under /var/lib/nfs-suite;
 #  - a server registered over the local socket (rpcreg serve: svc_create,
 #    rpcb_set with its own pid) is killed with SIGKILL: its registrations
 #    leave rpcinfo -p at once (milliseconds; the bound is 4 s, as a port
@@ -54,6 +57,28 @@ serve() {
 logged() {
 	grep -E -- "$1" "$T/rpcbind.log"
 }
+
+# ---------------------------------------------------------------- state-dir
+mkdir -p "$T/elsewhere"
+cat >"$T/rpcbind.conf" <<EOC
+# written by $TEST_NAME
+[global]
+state-dir = $T/elsewhere
+[rpcbind]
+pidfile = /run/rpcbind.pid
+socket = /run/rpcbind.sock
+EOC
+must "$RPCBIND" -T -f "$T/rpcbind.conf"
+assert_match "^# state directory in force: $T/elsewhere/rpcbind\$" "$OUT" "-T"
+start_rpcbind
+serve sd 400500
+stop_daemon rpcbind TERM
+[ -s "$T/elsewhere/rpcbind/rpcbind.state" ] || fail "no $T/elsewhere/rpcbind/rpcbind.state"
+grep -q '^400500 1 ' "$T/elsewhere/rpcbind/rpcbind.state" || fail "400500 not saved"
+left=$(find /var/lib/nfs-suite -mindepth 1)
+assert_eq "$left" "" "files under /var/lib/nfs-suite with [global] state-dir elsewhere"
+stop_daemon sd TERM
+ok "[global] state-dir = $T/elsewhere: rpcbind.state there, nothing in /var/lib/nfs-suite"
 
 # ---------------------------------------------------------------- SIGKILL
 rpcbind_conf
