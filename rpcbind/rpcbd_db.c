@@ -383,7 +383,8 @@ rpcbd_db_claim_check(struct rpcbd_db *db, const struct rpcbd_ent *e,
 	pthread_mutex_lock(&db->lock);
 	for (n = db->head; n != NULL; n = n->next)
 		if (same_reg(&n->e, e)) {
-			if (now < n->e.checked || now - n->e.checked >= min_age) {
+			if (now < n->e.checked ||
+			    now - n->e.checked >= min_age) {
 				n->e.checked = now;
 				due = true;
 			}
@@ -663,8 +664,8 @@ parse_line(const char *line, size_t len, unsigned lineno, unsigned vers,
 	}
 	if (nf != want)
 		return parse_err_set(err, lineno, 1,
-		    "expected %u fields (prog vers netid uaddr owner%s), got %u",
-		    want, vers == 1 ? "" : " pid start", nf);
+		    "expected %u fields (prog vers netid uaddr owner%s), "
+		    "got %u", want, vers == 1 ? "" : " pid start", nf);
 	memset(e, 0, sizeof(*e));
 	if (parse_u32(f[0], fl[0], &e->prog) != 0)
 		return parse_err_set(err, lineno,

@@ -48,8 +48,8 @@
 #include "rpcbind/rpcbd_live.h"
 
 #define SETTLE_TIMEOUT_MS	500	/* probes of the thread, per 64 */
-#define FIND_TIMEOUT_MS		20	/* a probe on a worker, for GETADDR: an
-					   ICMP or RST on loopback comes at once */
+/* A probe on a worker, for GETADDR: ICMP or RST comes at once on loopback. */
+#define FIND_TIMEOUT_MS		20
 #define WATCH_GRACE_MS		2000	/* a new watch is not pruned */
 #define LIST_MAX		8	/* registrations named in a log line */
 #define PLURAL(n)		((n) == 1 ? "" : "s")
@@ -67,7 +67,7 @@ struct rpcbd_live {
 	struct watch	 w[RPCBD_WATCH_MAX];
 	size_t		 nw;
 	unsigned	 interval;	/* seconds */
-	uint64_t	 early;		/* ms: sweep then, not at the interval */
+	uint64_t	 early;		/* ms: sweep then, not later */
 	int		 epfd;
 	int		 wakefd;
 	pthread_t	 thr;
@@ -336,7 +336,7 @@ settle(struct rpcbd_live *lv, const struct rpcbd_ent *v, size_t n,
 				(*dropped)++;
 				changed = true;
 			} else
-				res[i] = RPCBD_LIVE_UNSURE;	/* gone already */
+				res[i] = RPCBD_LIVE_UNSURE; /* gone */
 			continue;
 		}
 		if (res[i] == RPCBD_LIVE_UNSURE)

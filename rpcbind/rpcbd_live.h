@@ -15,10 +15,11 @@
 
 /* What a probe of a registration found. */
 enum rpcbd_liveness {
-	RPCBD_LIVE_YES,	/* an RPC answer other than PROG_UNAVAIL */
-	RPCBD_LIVE_NO,	/* refused, ICMP port unreachable, or PROG_UNAVAIL */
-	RPCBD_LIVE_UNSURE,	/* no answer in time, not on this host, or a netid
-			   we cannot reach: keep it */
+	RPCBD_LIVE_YES,		/* an RPC answer but PROG_UNAVAIL */
+	RPCBD_LIVE_NO,		/* refused, ICMP port unreachable, or
+				   PROG_UNAVAIL */
+	RPCBD_LIVE_UNSURE,	/* no answer in time, not on this host, or
+				   a netid we cannot reach: keep it */
 };
 
 /*

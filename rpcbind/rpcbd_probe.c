@@ -191,7 +191,8 @@ send_call(struct probe *p)
 	memset(b + 24, 0, 16);		/* AUTH_NONE credential and verifier */
 	if (send(p->fd, msg, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		p->st = P_DONE;
-		return errno == ECONNREFUSED ? RPCBD_LIVE_NO : RPCBD_LIVE_UNSURE;
+		return errno == ECONNREFUSED ? RPCBD_LIVE_NO :
+		    RPCBD_LIVE_UNSURE;
 	}
 	p->st = P_WAITING;
 	p->got = 0;
@@ -301,7 +302,8 @@ step(struct probe *p, short revents, enum rpcbd_liveness *res)
 			return;
 		if (err != 0) {
 			p->st = P_DONE;
-			*res = err == ECONNREFUSED ? RPCBD_LIVE_NO : RPCBD_LIVE_UNSURE;
+			*res = err == ECONNREFUSED ? RPCBD_LIVE_NO :
+			    RPCBD_LIVE_UNSURE;
 			return;
 		}
 		*res = send_call(p);
@@ -314,7 +316,8 @@ step(struct probe *p, short revents, enum rpcbd_liveness *res)
 		if (errno == EAGAIN || errno == EINTR)
 			return;
 		p->st = P_DONE;
-		*res = errno == ECONNREFUSED ? RPCBD_LIVE_NO : RPCBD_LIVE_UNSURE;
+		*res = errno == ECONNREFUSED ? RPCBD_LIVE_NO :
+		    RPCBD_LIVE_UNSURE;
 		return;
 	}
 	if (n == 0) {

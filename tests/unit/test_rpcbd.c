@@ -400,7 +400,8 @@ test_remove_disown(void **state)
 	assert_true(rpcbd_db_claim_check(db, &b, 3000, 2000));
 	assert_false(rpcbd_db_claim_check(db, &b, 3500, 2000));
 	assert_true(rpcbd_db_claim_check(db, &b, 5000, 2000));
-	assert_true(rpcbd_db_claim_check(db, &b, 10, 2000));	/* clock went back */
+	/* the clock went back */
+	assert_true(rpcbd_db_claim_check(db, &b, 10, 2000));
 
 	/* remove: the one, and the list stays usable at its end. */
 	assert_int_equal(rpcbd_db_remove(db, &b), 1);
