@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 NFSBENCH=$BUILD/tests/clients/nfsbench
-IDLE=${NFSD_SPACE_IDLE:-2}
+IDLE=${NFSD_SPACE_IDLE:-3}
 MIB=$((1024 * 1024))
 need_rpcbind
 for p in "$BUILD/nfsd/rpc.nfsd" "$BUILD/mountd/rpc.mountd" "$NFSBENCH"; do
