@@ -47,7 +47,7 @@
 #include "rpcbind/rpcbd.h"
 #include "rpcbind/rpcbd_live.h"
 
-#define SETTLE_TIMEOUT_MS	500	/* probes of the thread, per 64 */
+#define SETTLE_TIMEOUT_MS	250	/* probes of the thread, per 64 */
 /* A probe on a worker, for GETADDR: ICMP or RST comes at once on loopback. */
 #define FIND_TIMEOUT_MS		20
 #define WATCH_GRACE_MS		2000	/* a new watch is not pruned */
@@ -394,7 +394,10 @@ owner_gone(struct rpcbd_live *lv, int fd)
 	}
 	names(es.v, es.n, res, RPCBD_LIVE_NO, dbuf, sizeof(dbuf));
 	names(es.v, es.n, res, RPCBD_LIVE_YES, kbuf, sizeof(kbuf));
-	if (kept == 0)
+	if (dropped == 0 && kept == 0)
+		log_debug(LOG_D_STATE, "pid %ld exited: its registrations "
+		    "were gone already", (long)oa.pid);
+	else if (kept == 0)
 		log_info("pid %ld exited: dropped its %u registration%s (%s)",
 		    (long)oa.pid, dropped, PLURAL(dropped), dbuf);
 	else if (dropped == 0)
