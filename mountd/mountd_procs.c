@@ -9,9 +9,9 @@
 #include "common/util.h"
 #include "mountd/mountd.h"
 
-#define MNT_MNT1	RPC_PROC(mountd_mnt1, mnt_dirpath, fhstatus, 0)
+#define MNT_MNT1	RPC_PROC(mountd_mnt1, mnt_dirpath, fhstatus, P_FAST)
 #define MNT_DUMP	RPC_PROC(mountd_dump, mountd_void, mnt_mountlist, 0)
-#define MNT_UMNT	RPC_PROC(mountd_umnt, mnt_dirpath, mountd_void, 0)
+#define MNT_UMNT	RPC_PROC(mountd_umnt, mnt_dirpath, mountd_void, P_FAST)
 #define MNT_UMNTALL	RPC_PROC(mountd_umntall, mountd_void, mountd_void, 0)
 #define MNT_EXPORT	RPC_PROC(mountd_export, mountd_void, mnt_exports, 0)
 
@@ -40,7 +40,7 @@ static const struct rpc_proc mount_v2[] = {
 static const struct rpc_proc mount_v3[] = {
 	[MOUNTPROC3_NULL]	= RPC_PROC_VOID(mountd_null, 0),
 	[MOUNTPROC3_MNT]	= RPC_PROC(mountd_mnt3, mnt_dirpath, mountres3,
-				    0),
+				    P_FAST),
 	[MOUNTPROC3_DUMP]	= MNT_DUMP,
 	[MOUNTPROC3_UMNT]	= MNT_UMNT,
 	[MOUNTPROC3_UMNTALL]	= MNT_UMNTALL,

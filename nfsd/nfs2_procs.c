@@ -19,12 +19,12 @@
 const struct rpc_proc nfsd_v2_procs[] = {
 	[NFSPROC_NULL]		= RPC_PROC_VOID(nfsd2_proc_null, 0),
 	[NFSPROC_GETATTR]	= RPC_PROC(nfsd2_proc_getattr, fhandle2,
-				    attrstat2, 0),
+				    attrstat2, P_FAST),
 	[NFSPROC_SETATTR]	= RPC_PROC(nfsd2_proc_setattr, sattrargs2,
 				    attrstat2, W | D),
 	[NFSPROC_ROOT]		= RPC_PROC_VOID(nfsd2_proc_root, 0),
 	[NFSPROC_LOOKUP]	= RPC_PROC(nfsd2_proc_lookup, diropargs2,
-				    diropres2, 0),
+				    diropres2, P_FAST),
 	[NFSPROC_READLINK]	= RPC_PROC(nfsd2_proc_readlink, fhandle2,
 				    readlinkres2, 0),
 	[NFSPROC_READ]		= RPC_PROC(nfsd2_proc_read, readargs2,
@@ -49,7 +49,7 @@ const struct rpc_proc nfsd_v2_procs[] = {
 	[NFSPROC_READDIR]	= RPC_PROC(nfsd2_proc_readdir, readdirargs2,
 				    readdirres2, 0),
 	[NFSPROC_STATFS]	= RPC_PROC(nfsd2_proc_statfs, fhandle2,
-				    statfsres2, 0),
+				    statfsres2, P_FAST),
 };
 #undef W
 #undef D

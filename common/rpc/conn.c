@@ -1,19 +1,46 @@
 /*
  * conn.c: stream connections (TCP and AF_LOCAL): accepting under the
- * connection limit, reading and splitting records, back-pressure, and
- * sending replies. See server.c for the threading rules.
+ * connection limit, reading and splitting records, sending replies, and
+ * the bounds that keep an abusive client from hurting anyone else.
+ *
+ * Threads. The loop thread alone accepts, reads, closes and walks the
+ * connection list. Workers only send: conn_send() writes a reply at once
+ * when the socket takes it whole and otherwise leaves the rest on the
+ * connection's queue, which the loop writes when the socket drains
+ * (EPOLLOUT). No thread ever waits on a socket. A connection's fd is
+ * closed as soon as the loop closes the connection (every use of it by a
+ * worker is under wlock and checks `dead`); the structure lives on while
+ * requests hold references.
+ *
+ * Bounds, all per connection and for the whole server:
+ *  - calls read but not answered: at max_inflight calls or conn_in_max
+ *    bytes a connection is no longer read until its workers catch up; at
+ *    in_budget bytes over all connections none is read (starved) until
+ *    the workers bring it under half;
+ *  - replies not yet written: past sendq_high bytes a connection is
+ *    choked: neither read nor scheduled (sched.c parks it) until half of
+ *    that has drained. A connection whose queue does not move for
+ *    send_timeout seconds is closed, and when the queues of all
+ *    connections pass sendq_budget, those stalled longest are closed first;
+ *  - records being received: a connection's record is capped (max_record);
+ *    when unfinished records of all connections pass in_budget, the
+ *    connections whose record began longest ago are closed until they are
+ *    under three quarters of it.
+ * Memory freed in bulk (closed connections, big records and replies) is
+ * handed back to the system with malloc_trim once a second (loop.c).
+ *
+ * Connection limit: at max_conns an accept closes another connection
+ * instead of refusing the new one (a flood of idle connections never locks
+ * clients out, the libtirpc CVE-2021-46828 class), the most useless first:
+ * one whose peer has hung up or whose replies are stalled, then one that
+ * never completed a call, then the least recently active.
  */
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +49,47 @@
 #include "common/rpc/rpc_int.h"
 
 #define READ_CHUNK	65536
+#define READ_TURN	(2 * READ_CHUNK)
 #define MAX_EMPTY_RECORDS 16
+#define BIG_FREE	(64 * 1024)	/* frees worth a malloc_trim */
+
+static void
+note_freed(struct rpc_srv *srv, size_t n)
+{
+	if (n >= BIG_FREE)
+		atomic_fetch_add(&srv->freed, n);
+}
+
+/* ---------------------------------------------------------- requests */
+
+struct req *
+req_new(struct rpc_srv *srv, enum rpc_xprt_kind kind, const char *netid)
+{
+	struct req *rq;
+
+	if ((rq = calloc(1, sizeof(*rq))) == NULL)
+		return NULL;
+	rq->srv = srv;
+	rq->kind = kind;
+	rq->netid = netid;
+	rq->udp_fd = -1;
+	rq->refs = 1;
+	arena_init(&rq->arena, srv->cfg.max_record * 4 + 64 * 1024);
+	return rq;
+}
+
+void
+req_put(struct req *rq)
+{
+	if (rq == NULL || __atomic_sub_fetch(&rq->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	note_freed(rq->srv, rq->arena.total + rq->len);
+	arena_free(&rq->arena);
+	free(rq->buf);
+	if (rq->conn != NULL)
+		conn_put(rq->conn);
+	free(rq);
+}
 
 /* ---------------------------------------------------------- connections */
 
@@ -31,7 +98,8 @@ conn_put(struct rpc_conn *c)
 {
 	if (atomic_fetch_sub(&c->refs, 1) != 1)
 		return;
-	close(c->fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	recmark_free(&c->rm);
 	free(c->stash);
 	pthread_mutex_destroy(&c->wlock);
@@ -64,18 +132,89 @@ conn_touch(struct rpc_srv *srv, struct rpc_conn *c, time_t now)
 	srv->conns = c;
 }
 
+/* The epoll mask c should have now; wlock held. */
+static void
+conn_events_locked(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	struct epoll_event ev;
+
+	if (atomic_load(&c->dead))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLRDHUP;
+	if (!c->paused && !c->choked)
+		ev.events |= EPOLLIN;
+	if (c->want_out)
+		ev.events |= EPOLLOUT;
+	ev.data.ptr = &c->src;
+	epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void
+conn_set_polling(struct rpc_srv *srv, struct rpc_conn *c, bool on)
+{
+	pthread_mutex_lock(&c->wlock);
+	c->paused = !on;
+	conn_events_locked(srv, c);
+	pthread_mutex_unlock(&c->wlock);
+}
+
+/*
+ * Count c's unfinished record (and stashed input) in the partial budget.
+ * newrec: a record completed since the last count, so the one now being
+ * received began now. Loop thread.
+ */
+static void
+partial_set(struct rpc_srv *srv, struct rpc_conn *c, time_t now, bool newrec)
+{
+	size_t now_bytes = c->rm.cap + c->stash_len;
+
+	if (now_bytes > c->partial)
+		srv->partial += now_bytes - c->partial;
+	else
+		srv->partial -= c->partial - now_bytes;
+	if (now_bytes == 0)
+		c->partial_since = 0;
+	else if (newrec || c->partial_since == 0)
+		c->partial_since = now;
+	c->partial = now_bytes;
+}
+
 void
 conn_close(struct rpc_srv *srv, struct rpc_conn *c, const char *why)
 {
 	char abuf[ADDR_STRLEN];
+	struct req *oq, *rq;
 
+	if (atomic_load(&c->dead))
+		return;
 	if (why != NULL && log_debugging(LOG_D_XPRT))
-		log_debug(LOG_D_XPRT, "closing %s connection from %s: %s", c->netid,
-		    addr_fmt((struct sockaddr *)&c->peer, abuf, sizeof(abuf)), why);
+		log_debug(LOG_D_XPRT, "closing %s connection from %s: %s",
+		    c->netid, addr_fmt((struct sockaddr *)&c->peer, abuf,
+		    sizeof(abuf)), why);
 	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	/* wake a worker blocked sending to it; the fd stays ours until put */
-	shutdown(c->fd, SHUT_RDWR);
+	pthread_mutex_lock(&c->wlock);
 	atomic_store(&c->dead, true);
+	/* the descriptor goes now: a closed peer leaves no socket behind */
+	close(c->fd);
+	c->fd = -1;
+	oq = c->oq_head;
+	c->oq_head = c->oq_tail = NULL;
+	atomic_fetch_sub(&srv->oq_bytes, c->oq_bytes);
+	c->oq_bytes = 0;
+	pthread_mutex_unlock(&c->wlock);
+	while ((rq = oq) != NULL) {
+		oq = rq->next;
+		req_put(rq);
+	}
+	/* what it had sent but nobody started on is dropped too */
+	sched_drop(srv, &c->sched);
+	note_freed(srv, c->rm.cap + c->stash_len);
+	recmark_free(&c->rm);
+	free(c->stash);
+	c->stash = NULL;
+	c->stash_len = 0;
+	partial_set(srv, c, 0, false);
 	conn_unlink(srv, c);
 	srv->nconns--;
 	srv_stat_add(srv, &srv->st.conns_closed);
@@ -100,17 +239,40 @@ conn_graveyard_flush(struct rpc_srv *srv)
 	}
 }
 
+/* How stalled are c's replies? 0: not; else the seconds without progress
+ * (at least 1). Loop thread. */
+static time_t
+conn_stalled(struct rpc_conn *c, time_t now)
+{
+	time_t t = 0;
+
+	pthread_mutex_lock(&c->wlock);
+	if (c->oq_head != NULL && now > c->oq_progress)
+		t = now - c->oq_progress;
+	pthread_mutex_unlock(&c->wlock);
+	return t;
+}
+
 /* Pick the connection to sacrifice for a new one; see the file comment. */
 static struct rpc_conn *
 conn_victim(struct rpc_srv *srv)
 {
-	struct rpc_conn *c, *tail = NULL, *silent = NULL;
+	struct rpc_conn *c, *tail = NULL, *silent = NULL, *worst = NULL;
+	time_t now = time(NULL), worst_t = 0, t;
 
 	for (c = srv->conns; c != NULL; c = c->next) {
 		tail = c;
+		if (c->rdhup)
+			return c;
+		if ((t = conn_stalled(c, now)) > worst_t) {
+			worst_t = t;
+			worst = c;
+		}
 		if (c->ncalls == 0)
 			silent = c;	/* keeps the least recent silent one */
 	}
+	if (worst != NULL)
+		return worst;
 	return silent != NULL ? silent : tail;
 }
 
@@ -153,6 +315,7 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 		c->srv = srv;
 		c->kind = l->kind;
 		c->netid = l->netid;
+		c->sched.conn = c;
 		memcpy(&c->peer, &peer, sizeof(peer));
 		c->peerlen = plen;
 		c->locallen = sizeof(c->local);
@@ -177,6 +340,7 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 		atomic_init(&c->refs, 1);
 		atomic_init(&c->dead, false);
 		atomic_init(&c->inflight, 0);
+		atomic_init(&c->inbytes, 0);
 		pthread_mutex_init(&c->wlock, NULL);
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN | EPOLLRDHUP;
@@ -195,51 +359,21 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 	}
 }
 
-struct req *
-req_new(struct rpc_srv *srv, enum rpc_xprt_kind kind, const char *netid)
-{
-	struct req *rq;
+/* ---------------------------------------------------------- input */
 
-	if ((rq = calloc(1, sizeof(*rq))) == NULL)
-		return NULL;
-	rq->srv = srv;
-	rq->kind = kind;
-	rq->netid = netid;
-	rq->udp_fd = -1;
-	arena_init(&rq->arena, srv->cfg.max_record * 4 + 64 * 1024);
-	return rq;
+/* Too much read and not answered, on c or everywhere? */
+static bool
+conn_full(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	return atomic_load(&c->inflight) >= srv->cfg.max_inflight ||
+	    atomic_load(&c->inbytes) >= srv->cfg.conn_in_max ||
+	    srv_queue_full(srv);
 }
 
-bool
-srv_queue_full(struct rpc_srv *srv)
+static bool
+srv_starving(struct rpc_srv *srv)
 {
-	return srv->qlen >= srv->cfg.queue_max;
-}
-
-void
-srv_enqueue(struct rpc_srv *srv, struct req *rq)
-{
-	pthread_mutex_lock(&srv->qlock);
-	if (srv->qtail != NULL)
-		srv->qtail->next = rq;
-	else
-		srv->qhead = rq;
-	srv->qtail = rq;
-	srv->qlen++;
-	pthread_cond_signal(&srv->qcond);
-	pthread_mutex_unlock(&srv->qlock);
-}
-
-static void
-conn_set_polling(struct rpc_srv *srv, struct rpc_conn *c, bool on)
-{
-	struct epoll_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.events = on ? EPOLLIN | EPOLLRDHUP : 0;
-	ev.data.ptr = &c->src;
-	epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
-	c->paused = !on;
+	return atomic_load(&srv->qbytes) >= srv->cfg.in_budget;
 }
 
 /*
@@ -288,11 +422,15 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		rq->peer_gid = c->peer_gid;
 		rq->peer_pid = c->peer_pid;
 		rq->conn = c;
+		rq->fast = sched_is_fast(srv, rq);
 		atomic_fetch_add(&c->refs, 1);
 		atomic_fetch_add(&c->inflight, 1);
-		srv_enqueue(srv, rq);
-		if (atomic_load(&c->inflight) >= srv->cfg.max_inflight ||
-		    srv_queue_full(srv)) {
+		atomic_fetch_add(&c->inbytes, rq->len);
+		atomic_fetch_add(&srv->qbytes, rq->len);
+		sched_enqueue(srv, &c->sched, rq);
+		if (conn_full(srv, c) || srv_starving(srv)) {
+			if (srv_starving(srv))
+				srv->starved = true;
 			conn_set_polling(srv, c, false);
 			break;
 		}
@@ -316,16 +454,51 @@ conn_stash(struct rpc_conn *c, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Close the connections with the oldest unfinished records until those
+ * are under three quarters of the budget. */
+static void
+partial_evict(struct rpc_srv *srv, struct rpc_conn *keep)
+{
+	while (srv->partial > srv->cfg.in_budget / 4 * 3) {
+		struct rpc_conn *c, *oldest = NULL;
+
+		for (c = srv->conns; c != NULL; c = c->next)
+			if (c != keep && c->partial > 0 && (oldest == NULL ||
+			    c->partial_since < oldest->partial_since))
+				oldest = c;
+		if (oldest == NULL)
+			return;
+		srv_stat_add(srv, &srv->st.conns_evicted);
+		conn_close(srv, oldest, "unfinished records over budget");
+	}
+}
+
 void
 xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 {
 	uint8_t buf[READ_CHUNK];
 	ssize_t n, used;
+	unsigned long calls = c->ncalls;
 	int loops;
+	time_t now = time(NULL);
 
 	if (atomic_load(&c->dead))
 		return;		/* closed earlier in this round */
-	for (loops = 0; loops < 16 && !c->paused; loops++) {
+	if ((events & EPOLLERR) ||
+	    ((events & EPOLLHUP) && (c->paused || c->choked))) {
+		/* reset, or gone while we hold its calls or replies: nothing
+		 * more can be written to it, whatever is queued */
+		conn_close(srv, c, "hangup");
+		return;
+	}
+	/*
+	 * At most READ_TURN bytes per turn: epoll hands out ready
+	 * connections in turn, so with a thousand streaming at once a small
+	 * call on a new connection waits for one chunk of each, not for a
+	 * megabyte of each.
+	 */
+	for (loops = 0; loops < READ_TURN / READ_CHUNK && !c->paused &&
+	    !c->choked; loops++) {
 		n = recv(c->fd, buf, sizeof(buf), 0);
 		if (n == 0) {
 			conn_close(srv, c, "end of stream");
@@ -339,7 +512,7 @@ xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 			conn_close(srv, c, "read error");
 			return;
 		}
-		conn_touch(srv, c, time(NULL));
+		conn_touch(srv, c, now);
 		if ((used = conn_input(srv, c, buf, (size_t)n)) < 0) {
 			conn_close(srv, c, "bad record");
 			return;
@@ -349,15 +522,23 @@ xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 			return;
 		}
 	}
-	if ((events & (EPOLLHUP | EPOLLERR)) && !c->paused)
+	if ((events & EPOLLHUP) && !c->paused && !c->choked) {
 		conn_close(srv, c, "hangup");
+		return;
+	}
+	if ((events & EPOLLRDHUP) && (c->paused || c->choked))
+		c->rdhup = true;	/* gone, or waiting for its replies */
+	partial_set(srv, c, now, c->ncalls != calls);
+	if (srv->partial > srv->cfg.in_budget)
+		partial_evict(srv, c);
 }
 
 /* Resume paused connections whose load went down (loop thread). */
 void
 xprt_resume(struct rpc_srv *srv)
 {
-	struct rpc_conn *list, *c;
+	struct rpc_conn *list, *c, *next;
+	bool starved;
 
 	pthread_mutex_lock(&srv->qlock);
 	list = srv->resume;
@@ -366,10 +547,23 @@ xprt_resume(struct rpc_srv *srv)
 		c->on_resume = false;
 	pthread_mutex_unlock(&srv->qlock);
 
-	while ((c = list) != NULL) {
-		list = c->resume_next;
+	/* the whole server was over its input budget: look at everyone */
+	starved = srv->starved && !srv_starving(srv) &&
+	    atomic_load(&srv->qbytes) <= srv->cfg.in_budget / 2;
+	if (starved) {
+		srv->starved = false;
+		for (c = srv->conns; c != NULL; c = c->next)
+			if (c->paused && !c->on_resume) {
+				atomic_fetch_add(&c->refs, 1);
+				c->resume_next = list;
+				list = c;
+			}
+	}
+	for (c = list; c != NULL; c = next) {
+		next = c->resume_next;
 		c->resume_next = NULL;
-		if (!atomic_load(&c->dead) && c->paused) {
+		if (!atomic_load(&c->dead) && c->paused && !conn_full(srv, c) &&
+		    !srv_starving(srv)) {
 			uint8_t *s = c->stash;
 			size_t sl = c->stash_len;
 			ssize_t used = 0;
@@ -393,102 +587,248 @@ xprt_resume(struct rpc_srv *srv)
 				free(s);
 				if (!c->paused)
 					conn_set_polling(srv, c, true);
+				partial_set(srv, c, time(NULL), true);
 			}
 		}
 		conn_put(c);	/* the resume list's reference */
 	}
 }
 
-/* Worker side: a request of c finished; maybe c may read again. */
+/* Ask the loop to look at c again (any thread); qlock held. */
+static bool
+resume_later(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	if (c->on_resume)
+		return false;
+	c->on_resume = true;
+	atomic_fetch_add(&c->refs, 1);
+	c->resume_next = srv->resume;
+	srv->resume = c;
+	return true;
+}
+
 static void
-conn_done(struct rpc_srv *srv, struct rpc_conn *c)
+wake_loop(struct rpc_srv *srv)
+{
+	uint64_t one = 1;
+	ssize_t n = write(srv->wakefd, &one, sizeof(one));
+
+	(void)n;
+}
+
+/* A request of c finished (or was dropped); maybe c may read again. */
+static void
+conn_done(struct rpc_srv *srv, struct rpc_conn *c, size_t len)
 {
 	unsigned left = atomic_fetch_sub(&c->inflight, 1) - 1;
+	size_t lbytes = atomic_fetch_sub(&c->inbytes, len) - len;
+	size_t q = atomic_fetch_sub(&srv->qbytes, len) - len;
 	bool wake = false;
 
 	pthread_mutex_lock(&srv->qlock);
-	if (!c->on_resume && left <= srv->cfg.max_inflight / 2 &&
-	    srv->qlen < srv->cfg.queue_max) {
-		c->on_resume = true;
-		atomic_fetch_add(&c->refs, 1);
-		c->resume_next = srv->resume;
-		srv->resume = c;
+	if (left <= srv->cfg.max_inflight / 2 &&
+	    lbytes <= srv->cfg.conn_in_max / 2 &&
+	    srv->qlen < srv->cfg.queue_max)
+		wake = resume_later(srv, c);
+	if (srv->starved && q <= srv->cfg.in_budget / 2)
 		wake = true;
-	}
 	pthread_mutex_unlock(&srv->qlock);
-	if (wake) {
-		uint64_t one = 1;
-		ssize_t n = write(srv->wakefd, &one, sizeof(one));
-
-		(void)n;
-	}
+	if (wake)
+		wake_loop(srv);
 }
 
 void
 srv_request_done(struct rpc_srv *srv, struct req *rq)
 {
 	if (rq->conn != NULL)
-		conn_done(srv, rq->conn);
-	req_free(rq);
+		conn_done(srv, rq->conn, rq->len);
+	req_put(rq);
 }
 
-/*
- * Send one reply record given as iov[0..n) (the first starts with the 4
- * byte record mark). One writer at a time per connection.
- */
-int
-conn_sendv(struct rpc_conn *c, struct iovec *iov, int n)
-{
-	size_t off = 0, len = 0;
-	int rc = 0, i;
+/* ---------------------------------------------------------- output */
 
-	for (i = 0; i < n; i++)
-		len += iov[i].iov_len;
-	pthread_mutex_lock(&c->wlock);
-	while (off < len) {
+/* Write what the socket takes of rq's remaining reply; wlock held.
+ * Returns 1 when all of it went, 0 when the socket is full, -errno. */
+static int
+out_write(struct rpc_conn *c, struct req *rq)
+{
+	while (rq->out_left > 0) {
 		struct msghdr mh;
 		ssize_t w;
+		size_t left;
 
-		if (atomic_load(&c->dead)) {
-			rc = -EPIPE;
-			break;
-		}
 		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = iov;
-		mh.msg_iovlen = (size_t)n;
-		w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
-		if (w > 0) {
-			size_t left = (size_t)w;
-
-			off += left;
-			/* skip what went out */
-			while (n > 0 && left >= iov->iov_len) {
-				left -= iov->iov_len;
-				iov++;
-				n--;
-			}
-			if (n > 0) {
-				iov->iov_base = (char *)iov->iov_base + left;
-				iov->iov_len -= left;
-			}
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
-			int pr = poll(&pfd, 1, (int)c->srv->cfg.send_timeout * 1000);
-
-			if (pr > 0)
+		mh.msg_iov = &rq->out[rq->out_i];
+		mh.msg_iovlen = (size_t)(rq->out_n - rq->out_i);
+		w = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR)
 				continue;
-			rc = -ETIMEDOUT;
-		} else
-			rc = -errno;
-		break;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -errno;
+		}
+		left = (size_t)w;
+		rq->out_left -= left;
+		while (rq->out_i < rq->out_n && left >= rq->out[rq->out_i].iov_len) {
+			left -= rq->out[rq->out_i].iov_len;
+			rq->out_i++;
+		}
+		if (rq->out_i < rq->out_n) {
+			rq->out[rq->out_i].iov_base =
+			    (char *)rq->out[rq->out_i].iov_base + left;
+			rq->out[rq->out_i].iov_len -= left;
+		}
 	}
-	if (rc != 0 && off > 0 && off < len)
-		/* half a record on the wire: the stream is unusable */
-		shutdown(c->fd, SHUT_RDWR);
+	return 1;
+}
+
+int
+conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
+{
+	struct rpc_conn *c = rq->conn;
+	bool park = false;
+	int i, rc = 0;
+
+	if (n > 3)
+		return -EINVAL;
+	rq->out_i = 0;
+	rq->out_n = n;
+	rq->out_left = 0;
+	for (i = 0; i < n; i++) {
+		rq->out[i] = iov[i];
+		rq->out_left += iov[i].iov_len;
+	}
+	pthread_mutex_lock(&c->wlock);
+	if (atomic_load(&c->dead)) {
+		pthread_mutex_unlock(&c->wlock);
+		return -EPIPE;
+	}
+	/* in order: only an empty queue lets a reply go first */
+	if (c->oq_head == NULL && (rc = out_write(c, rq)) != 0) {
+		pthread_mutex_unlock(&c->wlock);
+		return rc < 0 ? rc : 0;
+	}
+	/* the rest waits for the loop; the queue holds rq */
+	__atomic_add_fetch(&rq->refs, 1, __ATOMIC_ACQ_REL);
+	rq->next = NULL;
+	if (c->oq_tail != NULL)
+		c->oq_tail->next = rq;
+	else {
+		c->oq_head = rq;
+		c->oq_progress = time(NULL);
+	}
+	c->oq_tail = rq;
+	c->oq_bytes += rq->out_left;
+	atomic_fetch_add(&srv->oq_bytes, rq->out_left);
+	if (!c->want_out || (!c->choked && c->oq_bytes > srv->cfg.sendq_high)) {
+		c->want_out = true;
+		if (c->oq_bytes > srv->cfg.sendq_high && !c->choked)
+			park = c->choked = true;
+		conn_events_locked(srv, c);
+	}
 	pthread_mutex_unlock(&c->wlock);
-	return rc;
+	if (park)
+		sched_park(srv, &c->sched, true);
+	return 0;
+}
+
+void
+xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	struct req *done = NULL, *rq;
+	bool unpark = false, resume = false;
+	int rc = 0;
+
+	if (atomic_load(&c->dead))
+		return;
+	pthread_mutex_lock(&c->wlock);
+	while ((rq = c->oq_head) != NULL) {
+		size_t before = rq->out_left;
+
+		rc = out_write(c, rq);
+		if (rq->out_left != before) {
+			c->oq_progress = time(NULL);
+			c->oq_bytes -= before - rq->out_left;
+			atomic_fetch_sub(&srv->oq_bytes, before - rq->out_left);
+		}
+		if (rc <= 0)
+			break;
+		if ((c->oq_head = rq->next) == NULL)
+			c->oq_tail = NULL;
+		rq->next = done;
+		done = rq;
+	}
+	if (c->oq_head == NULL)
+		c->want_out = false;
+	if (c->choked && c->oq_bytes <= srv->cfg.sendq_high / 2) {
+		c->choked = false;
+		unpark = true;
+		resume = !c->paused;
+	}
+	conn_events_locked(srv, c);
+	pthread_mutex_unlock(&c->wlock);
+	while ((rq = done) != NULL) {
+		done = rq->next;
+		req_put(rq);
+	}
+	if (rc < 0) {
+		conn_close(srv, c, "write error");
+		return;
+	}
+	if (unpark)
+		sched_park(srv, &c->sched, false);
+	if (resume && c->stash != NULL) {
+		/* input waiting from before it choked */
+		pthread_mutex_lock(&srv->qlock);
+		if (resume_later(srv, c))
+			wake_loop(srv);
+		pthread_mutex_unlock(&srv->qlock);
+	}
+}
+
+/* ---------------------------------------------------------- the tick */
+
+void
+conn_tick(struct rpc_srv *srv, time_t now)
+{
+	struct rpc_conn *c, *prev, *next;
+
+	if (srv->starved)
+		xprt_resume(srv);	/* in case no request woke the loop */
+	/* idle: the list is ordered by activity, walk from the idle end */
+	for (c = srv->conns; c != NULL && c->next != NULL; c = c->next)
+		;
+	for (; c != NULL; c = prev) {
+		prev = c->prev;
+		if (now - c->last_active < (time_t)srv->cfg.idle_timeout)
+			break;
+		if (atomic_load(&c->inflight) > 0 || conn_stalled(c, now) > 0)
+			continue;
+		srv_stat_add(srv, &srv->st.conns_idle_closed);
+		conn_close(srv, c, "idle");
+	}
+	/* replies that do not drain */
+	for (c = srv->conns; c != NULL; c = next) {
+		next = c->next;
+		if (conn_stalled(c, now) >= (time_t)srv->cfg.send_timeout) {
+			srv_stat_add(srv, &srv->st.conns_evicted);
+			conn_close(srv, c, "replies not read");
+		}
+	}
+	/* too much waiting to be written everywhere: the most stalled go */
+	while (atomic_load(&srv->oq_bytes) > srv->cfg.sendq_budget) {
+		struct rpc_conn *worst = NULL;
+		time_t worst_t = 0, t;
+
+		for (c = srv->conns; c != NULL; c = c->next)
+			if ((t = conn_stalled(c, now)) > worst_t) {
+				worst_t = t;
+				worst = c;
+			}
+		if (worst == NULL)
+			break;
+		srv_stat_add(srv, &srv->st.conns_evicted);
+		conn_close(srv, worst, "queued replies over budget");
+	}
 }

@@ -199,7 +199,7 @@ reply_send(struct rpc_srv *srv, struct req *rq, struct reply *r, bool cache)
 		iov[0].iov_len -= 4;
 		rc = udp_sendv(rq, iov, n);
 	} else
-		rc = conn_sendv(rq->conn, iov, n);
+		rc = conn_send(srv, rq, iov, n);
 	if (rc != 0)
 		log_debug(LOG_D_XPRT, "reply to %s: %s", req_peer_str(rq),
 		    strerror(-rc));

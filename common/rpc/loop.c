@@ -1,5 +1,6 @@
 /*
- * loop.c: the event loop (one thread) and the worker pool.
+ * loop.c: the event loop (one thread): listeners, connections, signals,
+ * the workers' wake-ups, and a tick each second.
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -10,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -19,46 +21,19 @@
 #include "common/log.h"
 #include "common/rpc/rpc_int.h"
 
-static void	*worker_main(void *arg);
+#define TRIM_AFTER	(8 * 1024 * 1024)	/* bytes freed in bulk */
 
 /* ---------------------------------------------------------------- loop */
 
-void
-conn_reap_idle(struct rpc_srv *srv, time_t now)
+/* Give memory freed in bulk back to the system, at most once a second
+ * (glibc keeps freed heap pages of every arena otherwise). */
+static void
+trim_memory(struct rpc_srv *srv)
 {
-	struct rpc_conn *c, *prev;
-
-	/* the list is ordered by activity: walk from the idle end */
-	for (c = srv->conns; c != NULL && c->next != NULL; c = c->next)
-		;
-	for (; c != NULL; c = prev) {
-		prev = c->prev;
-		if (now - c->last_active < (time_t)srv->cfg.idle_timeout)
-			break;
-		if (atomic_load(&c->inflight) > 0)
-			continue;
-		srv_stat_add(srv, &srv->st.conns_idle_closed);
-		conn_close(srv, c, "idle");
-	}
-}
-
-int
-workers_start(struct rpc_srv *srv)
-{
-	unsigned i;
-	int rc;
-
-	if (srv->nworkers > 0)
-		return 0;
-	srv->workers = calloc(srv->cfg.nthreads, sizeof(*srv->workers));
-	if (srv->workers == NULL)
-		return -ENOMEM;
-	for (i = 0; i < srv->cfg.nthreads; i++) {
-		if ((rc = pthread_create(&srv->workers[i], NULL, worker_main, srv)) != 0)
-			return -rc;
-		srv->nworkers++;
-	}
-	return 0;
+	if (atomic_load(&srv->freed) < TRIM_AFTER)
+		return;
+	atomic_store(&srv->freed, 0);
+	malloc_trim(0);
 }
 
 int
@@ -100,9 +75,16 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 					xprt_accept(srv, l);
 				break;
 			}
-			case SRC_CONN:
-				xprt_read(srv, (struct rpc_conn *)s, evs[i].events);
+			case SRC_CONN: {
+				struct rpc_conn *c = (struct rpc_conn *)s;
+
+				if (evs[i].events & EPOLLOUT)
+					xprt_write(srv, c);
+				if (evs[i].events & (EPOLLIN | EPOLLRDHUP |
+				    EPOLLHUP | EPOLLERR))
+					xprt_read(srv, c, evs[i].events);
 				break;
+			}
 			case SRC_WAKE: {
 				uint64_t v;
 				ssize_t r = read(srv->wakefd, &v, sizeof(v));
@@ -125,8 +107,9 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 		now = time(NULL);
 		if (now != srv->last_reap) {
 			srv->last_reap = now;
-			conn_reap_idle(srv, now);
+			conn_tick(srv, now);
 			conn_graveyard_flush(srv);
+			trim_memory(srv);
 		}
 		if (srv->timer.fn != NULL && now >= srv->timer.next) {
 			srv->timer.next = now + srv->timer.secs;
@@ -136,32 +119,4 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 	if (sigfd >= 0)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, sigfd, NULL);
 	return 0;
-}
-
-/* -------------------------------------------------------------- workers */
-
-static void *
-worker_main(void *arg)
-{
-	struct rpc_srv *srv = arg;
-	struct req *rq;
-
-	for (;;) {
-		pthread_mutex_lock(&srv->qlock);
-		while (srv->qhead == NULL && !srv->qstop)
-			pthread_cond_wait(&srv->qcond, &srv->qlock);
-		if (srv->qhead == NULL) {
-			pthread_mutex_unlock(&srv->qlock);
-			return NULL;
-		}
-		rq = srv->qhead;
-		srv->qhead = rq->next;
-		if (srv->qhead == NULL)
-			srv->qtail = NULL;
-		srv->qlen--;
-		pthread_mutex_unlock(&srv->qlock);
-		rq->next = NULL;
-		rpc_dispatch(srv, rq);
-		srv_request_done(srv, rq);
-	}
 }

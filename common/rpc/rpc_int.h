@@ -23,6 +23,23 @@ struct ev_src {
 	enum src_type	type;
 };
 
+/*
+ * A source of calls for the scheduler (sched.c): a stream connection, or
+ * the server's UDP listeners together. Its waiting calls sit on two FIFOs,
+ * cheap ones (procedures flagged P_FAST) and the rest; a source with
+ * waiting calls is on the matching ring, and workers take one call from
+ * the source at the head of a ring and move it to the tail (round robin),
+ * so no source's calls wait behind another's backlog. All under qlock.
+ */
+struct rpc_sched {
+	struct req		*fq_head, *fq_tail;	/* P_FAST calls */
+	struct req		*sq_head, *sq_tail;	/* the others */
+	bool			 on_fring, on_sring;
+	struct rpc_sched	*fnext, *snext;		/* ring links */
+	bool			 parked;	/* off the rings: replies stalled */
+	struct rpc_conn		*conn;		/* NULL: UDP */
+};
+
 struct rpc_listener {
 	struct ev_src		 src;
 	int			 fd;
@@ -48,19 +65,38 @@ struct rpc_conn {
 	gid_t			 peer_gid;
 	pid_t			 peer_pid;
 
+	/* input: loop thread only */
 	struct recmark		 rm;
 	uint8_t			*stash;		/* unread input while paused */
 	size_t			 stash_len;
+	size_t			 partial;	/* bytes counted in srv->partial */
+	time_t			 partial_since;	/* the record being received began */
 	unsigned		 empty_records;
 	unsigned long		 ncalls;	/* completed records */
 	time_t			 last_active;
-	bool			 paused;	/* not polled for input */
+	bool			 paused;	/* not polled: too much in flight */
+	bool			 rdhup;		/* the peer will send nothing more */
 	bool			 on_resume;	/* queued for the loop to resume */
 
 	atomic_int		 refs;
 	atomic_bool		 dead;
-	atomic_uint		 inflight;
-	pthread_mutex_t		 wlock;		/* one reply at a time */
+	atomic_uint		 inflight;	/* calls waiting or running */
+	atomic_size_t		 inbytes;	/* their records' bytes */
+
+	/*
+	 * Output, under wlock: replies that could not be written at once
+	 * wait here (each a struct req, linked by next, holding its buffers)
+	 * and the loop writes them when the socket drains. Past sendq_high
+	 * bytes the connection is choked: neither read nor scheduled.
+	 */
+	pthread_mutex_t		 wlock;
+	struct req		*oq_head, *oq_tail;
+	size_t			 oq_bytes;
+	time_t			 oq_progress;	/* the queue last moved */
+	bool			 want_out;	/* EPOLLOUT armed */
+	bool			 choked;
+
+	struct rpc_sched	 sched;		/* under qlock */
 
 	struct rpc_conn		*prev, *next;	/* srv->conns, loop thread only */
 	struct rpc_conn		*resume_next;	/* srv->resume, under qlock */
@@ -93,15 +129,27 @@ struct rpc_srv {
 	struct rpc_timer	 timer;
 	time_t			 last_reap;
 
-	/* worker pool */
+	/* worker pool and scheduler (sched.c), under qlock */
 	pthread_t		*workers;
 	unsigned		 nworkers;
 	pthread_mutex_t		 qlock;
 	pthread_cond_t		 qcond;
-	struct req		*qhead, *qtail;
-	unsigned		 qlen;
+	struct rpc_sched	*fring, *fring_tail;	/* sources with cheap calls */
+	struct rpc_sched	*sring, *sring_tail;	/* ... with others */
+	struct rpc_sched	 udp_sched;	/* every UDP call */
+	unsigned		 qlen;		/* calls waiting */
+	unsigned		 slow_busy;	/* workers on non-P_FAST calls */
+	unsigned		 slow_max;	/* at most (the rest stay for cheap
+						   calls) */
 	bool			 qstop;
 	struct rpc_conn		*resume;	/* paused conns to look at */
+	bool			 starved;	/* input paused: too much queued */
+
+	/* memory bounds (see conn.c) */
+	size_t			 partial;	/* loop: unfinished records */
+	atomic_size_t		 qbytes;	/* records waiting or running */
+	atomic_size_t		 oq_bytes;	/* replies waiting to be written */
+	atomic_size_t		 freed;		/* big frees since malloc_trim */
 
 	struct drc		*drc;
 
@@ -115,22 +163,38 @@ struct rpc_srv {
 void	conn_put(struct rpc_conn *c);
 void	conn_close(struct rpc_srv *srv, struct rpc_conn *c, const char *why);
 void	conn_graveyard_flush(struct rpc_srv *srv);
-void	conn_reap_idle(struct rpc_srv *srv, time_t now);
+/* Once a second (loop): idle connections, stalled replies, the budgets. */
+void	conn_tick(struct rpc_srv *srv, time_t now);
 void	xprt_accept(struct rpc_srv *srv, struct rpc_listener *l);
 void	xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events);
+void	xprt_write(struct rpc_srv *srv, struct rpc_conn *c);
 void	xprt_resume(struct rpc_srv *srv);
 struct req *req_new(struct rpc_srv *srv, enum rpc_xprt_kind kind, const char *netid);
-void	req_free(struct req *rq);
+/* Drop a reference; the last frees the request. */
+void	req_put(struct req *rq);
+/*
+ * Send a reply record iov[0..n) (the first starting with the record mark)
+ * on rq's connection without ever blocking: what the socket does not take
+ * at once waits on the connection's queue, holding a reference on rq.
+ * Returns 0 (sent or queued) or -errno (the connection is gone).
+ */
+int	conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n);
+/* sched.c */
+/* Is the call in rq->buf for a P_FAST procedure? */
+bool	sched_is_fast(struct rpc_srv *srv, const struct req *rq);
 bool	srv_queue_full(struct rpc_srv *srv);
-void	srv_enqueue(struct rpc_srv *srv, struct req *rq);
-/* udp.c */
-void	xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l);
-/* loop.c */
+/* Queue a call of source s (NULL: UDP) for the workers. */
+void	sched_enqueue(struct rpc_srv *srv, struct rpc_sched *s, struct req *rq);
+/* Take s off the rings and free its waiting calls (its connection closed). */
+void	sched_drop(struct rpc_srv *srv, struct rpc_sched *s);
+/* s's replies are stalled (park: not scheduled) or drain again. */
+void	sched_park(struct rpc_srv *srv, struct rpc_sched *s, bool park);
 int	workers_start(struct rpc_srv *srv);
 void	workers_stop(struct rpc_srv *srv);
+/* udp.c */
+void	xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l);
 /* server.c */
 void	srv_request_done(struct rpc_srv *srv, struct req *rq);
-int	conn_sendv(struct rpc_conn *c, struct iovec *iov, int n);
 int	udp_sendv(struct req *rq, struct iovec *iov, int n);
 void	srv_stat_add(struct rpc_srv *srv, unsigned long *ctr);
 

@@ -3,13 +3,18 @@
  *
  * One event-loop thread owns the listeners (TCP, UDP, AF_LOCAL; IPv4 and
  * IPv6) and the connections: it reads, splits TCP records (record marking,
- * RFC 5531 section 11) under a size cap, and queues complete calls to a
- * bounded worker pool. A worker decodes the call header and credentials,
- * finds the procedure in the program's table (PROG_UNAVAIL, PROG_MISMATCH,
- * PROC_UNAVAIL), decodes the arguments (GARBAGE_ARGS), applies the
- * per-procedure flags, calls the handler, encodes and sends the reply, and
- * frees everything the request allocated. Replies on one connection may
- * leave out of order. libtirpc is used only for XDR and rpcbind calls.
+ * RFC 5531 section 11) under a size cap, and queues complete calls for a
+ * bounded worker pool, which takes them in turn from each connection,
+ * cheap procedures (P_FAST) first (sched.c). A worker decodes the call
+ * header and credentials, finds the procedure in the program's table
+ * (PROG_UNAVAIL, PROG_MISMATCH, PROC_UNAVAIL), decodes the arguments
+ * (GARBAGE_ARGS), applies the per-procedure flags, calls the handler,
+ * encodes the reply and hands it to the connection, whose queue the loop
+ * writes if the socket does not take it at once: no worker ever waits on
+ * a client. Replies on one connection may leave out of order. What a
+ * client can make the server hold (calls, replies, unfinished records) is
+ * bounded per connection and in all (conn.c). libtirpc is used only for
+ * XDR and rpcbind calls.
  */
 #ifndef NFS_RPC_SRV_H
 #define NFS_RPC_SRV_H
@@ -47,6 +52,8 @@ typedef enum disp (*rpc_handler_fn)(struct req *, void *args, void *res);
 #define P_DRC		0x0004u	/* non-idempotent: use the duplicate request cache */
 #define P_LOCAL		0x0008u	/* only from local callers (AF_LOCAL, loopback) */
 #define P_NOAUTHCHECK	0x0010u	/* skip the program's check hook (NULL procs) */
+#define P_FAST		0x0020u	/* cheap and quick: scheduled ahead of the
+				   rest, on workers kept free for them */
 
 struct rpc_proc {
 	rpc_handler_fn	 fn;		/* NULL: PROC_UNAVAIL */
@@ -73,7 +80,7 @@ struct rpc_proc {
 /* Procedure with void arguments and void result (NULL). */
 #define RPC_PROC_VOID(fn, fl)						\
 	{ RPC_FN(fn), RPC_XDR(xdr_void), RPC_XDR(xdr_void), 0, 0,	\
-	  (fl) | P_NOAUTHCHECK, #fn }
+	  (fl) | P_NOAUTHCHECK | P_FAST, #fn }
 
 struct rpc_version {
 	uint32_t		 vers;
@@ -141,6 +148,11 @@ struct req {
 	size_t			 zc_len;
 
 	/* private to the core */
+	int			 refs;		/* the worker, a send queue */
+	bool			 fast;		/* P_FAST: scheduled as cheap */
+	struct iovec		 out[3];	/* a queued reply: what is left */
+	int			 out_i, out_n;
+	size_t			 out_left;
 	struct rpc_conn		*conn;		/* TCP/LOCAL connection, or NULL */
 	int			 udp_fd;
 	int			 ifindex;	/* UDP: interface it came in on */
@@ -217,9 +229,26 @@ struct rpc_srv_config {
 					   closed (1024) */
 	unsigned	idle_timeout;	/* seconds before an idle connection is
 					   closed (360) */
-	unsigned	max_inflight;	/* per connection (64) */
-	unsigned	send_timeout;	/* seconds a reply may wait for a
-					   stalled reader (30) */
+	unsigned	max_inflight;	/* calls read and not yet answered, per
+					   connection, before it is not read (64) */
+	unsigned	send_timeout;	/* seconds a connection's queued replies
+					   may go without draining before it is
+					   closed (15) */
+	size_t		sendq_high;	/* reply bytes queued on a connection
+					   before it is neither read nor
+					   scheduled (4 MiB) */
+	size_t		sendq_budget;	/* reply bytes queued on all connections
+					   before the most stalled are closed
+					   (256 MiB) */
+	size_t		conn_in_max;	/* bytes of calls read and not answered,
+					   per connection, before it is not read
+					   (8 MiB) */
+	size_t		in_budget;	/* the same for all connections (64 MiB),
+					   and the bound of unfinished records
+					   (whose oldest are closed past it) */
+	unsigned	fast_reserve;	/* workers only P_FAST calls may use
+					   (nthreads / 8, at least 1 with two
+					   or more) */
 	bool		no_udp;		/* rpc_srv_listen_std: TCP only */
 };
 

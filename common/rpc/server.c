@@ -2,17 +2,11 @@
  * server.c: listeners, connections, the event loop and the worker pool.
  *
  * The loop thread alone touches the connection list and reads sockets. A
- * complete call becomes a struct req on the worker queue; the request holds
- * a reference on its connection, so a connection closed by the loop stays
- * allocated (and its fd open, so it cannot be reused under a worker) until
- * the last reply attempt is done. Back-pressure: a connection with too
- * many calls in flight, or any connection while the queue is full, stops
- * being polled for input until workers catch up.
- *
- * Connection limit: at max_conns an accept closes another connection
- * instead of refusing the new one (a flood of idle connections never locks
- * clients out, the libtirpc CVE-2021-46828 class): first connections that
- * never completed a call, then the least recently active.
+ * complete call becomes a struct req queued for the workers (sched.c); the
+ * request holds a reference on its connection, so a connection closed by
+ * the loop stays allocated until the last request of it is done. Replies
+ * never block a worker (conn.c's send queue); back-pressure and the memory
+ * bounds are described in conn.c.
  */
 
 #include <sys/epoll.h>
@@ -25,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +42,18 @@ rpc_srv_new(const struct rpc_srv_config *cfg)
 	struct rpc_srv *srv;
 	struct epoll_event ev;
 
+	/*
+	 * Memory freed after a burst must go back to the system: glibc's
+	 * dynamic thresholds would let each worker's arena keep hundreds of
+	 * MiB (its top chunk is never trimmed once the trim threshold has
+	 * grown). Fixed thresholds: buffers of a few MiB still come from the
+	 * arenas (no mmap per 1 MiB READ), an arena keeps at most 2 MiB on
+	 * top, and 4 arenas serve all the workers (malloc_trim gives back
+	 * the free pages between, see loop.c).
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024);
+	(void)mallopt(M_ARENA_MAX, 4);
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return NULL;
 	if (cfg != NULL)
@@ -64,7 +71,17 @@ rpc_srv_new(const struct rpc_srv_config *cfg)
 	if (srv->cfg.max_inflight == 0)
 		srv->cfg.max_inflight = 64;
 	if (srv->cfg.send_timeout == 0)
-		srv->cfg.send_timeout = 30;
+		srv->cfg.send_timeout = 15;
+	if (srv->cfg.sendq_high == 0)
+		srv->cfg.sendq_high = 4 * 1024 * 1024;
+	if (srv->cfg.sendq_budget == 0)
+		srv->cfg.sendq_budget = 256 * 1024 * 1024;
+	if (srv->cfg.conn_in_max == 0)
+		srv->cfg.conn_in_max = 8 * 1024 * 1024;
+	if (srv->cfg.in_budget == 0)
+		srv->cfg.in_budget = 64 * 1024 * 1024;
+	if (srv->cfg.in_budget < 4 * srv->cfg.max_record)
+		srv->cfg.in_budget = 4 * srv->cfg.max_record;
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (srv->epfd < 0 || srv->wakefd < 0)
@@ -91,46 +108,14 @@ fail:
 }
 
 void
-workers_stop(struct rpc_srv *srv)
-{
-	unsigned i;
-
-	pthread_mutex_lock(&srv->qlock);
-	srv->qstop = true;
-	pthread_cond_broadcast(&srv->qcond);
-	pthread_mutex_unlock(&srv->qlock);
-	for (i = 0; i < srv->nworkers; i++)
-		pthread_join(srv->workers[i], NULL);
-	free(srv->workers);
-	srv->workers = NULL;
-	srv->nworkers = 0;
-}
-
-void
-req_free(struct req *rq)
-{
-	if (rq == NULL)
-		return;
-	arena_free(&rq->arena);
-	free(rq->buf);
-	if (rq->conn != NULL)
-		conn_put(rq->conn);
-	free(rq);
-}
-
-void
 rpc_srv_free(struct rpc_srv *srv)
 {
 	struct rpc_listener *l, *ln;
-	struct req *rq;
 
 	if (srv == NULL)
 		return;
 	workers_stop(srv);
-	while ((rq = srv->qhead) != NULL) {
-		srv->qhead = rq->next;
-		req_free(rq);
-	}
+	sched_drop(srv, &srv->udp_sched);
 	while (srv->conns != NULL)
 		conn_close(srv, srv->conns, NULL);
 	conn_graveyard_flush(srv);

@@ -97,7 +97,8 @@ xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l)
 			rq->buf = buf;
 		rq->len = (size_t)got;
 		rq->udp_fd = l->fd;
-		srv_enqueue(srv, rq);
+		rq->fast = sched_is_fast(srv, rq);
+		sched_enqueue(srv, NULL, rq);
 	}
 }
 

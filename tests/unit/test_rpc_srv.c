@@ -12,6 +12,7 @@
 #include <string.h>
 #include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 #include <poll.h>
 #include <arpa/inet.h>
@@ -149,7 +150,8 @@ setup(void **st)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct rpc_srv_config cfg = {
 		.nthreads = 4, .max_record = 8192, .max_conns = 8,
-		.idle_timeout = 2,
+		.idle_timeout = 2, .send_timeout = 3,
+		.sendq_high = 256 * 1024, .in_budget = 32 * 1024,
 	};
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 
@@ -496,6 +498,182 @@ idle_connections_reaped(void **st)
 	close(fd);
 }
 
+/* ---------------------------------------------------------- the send path */
+
+/* A TCP client with a tiny receive window: the server's replies back up. */
+static int
+tcp_connect_small(struct fixture *f)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(f->port);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+/* A t_bulk call for n bytes (procedure 5). */
+static size_t
+build_bulk(uint8_t *b, uint32_t xid, uint32_t n)
+{
+	size_t len = build_call(b, xid, TPROG, 1, 5, 2);
+	uint32_t w = htonl(n);
+
+	memcpy(b + len, &w, 4);
+	return len + 4;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Replies that back up on a connection wait on its queue and leave
+ * whole, each intact, once the client reads; while they wait, another
+ * client is served at once (no worker sits on the slow socket).
+ */
+static void
+queued_replies_intact_and_others_served(void **st)
+{
+	struct fixture *f = *st;
+	enum { N = 24, SZ = 60000 };
+	uint8_t b[64], *r = malloc(SZ + 64);
+	bool seen[N] = { false };
+	int fd = tcp_connect_small(f), i, k;
+	CLIENT *c;
+	double t0;
+
+	for (i = 0; i < N; i++)
+		send_record(fd, b, build_bulk(b, 1000 + (uint32_t)i, SZ));
+	usleep(300 * 1000);
+	/* the four workers are free for someone else meanwhile */
+	c = client(f, "tcp", 1);
+	t0 = now_s();
+	for (i = 0; i < 20; i++)
+		assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+		    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+	assert_true(now_s() - t0 < 1.0);
+	clnt_destroy(c);
+	for (i = 0; i < N; i++) {
+		ssize_t n = recv_record(fd, r, SZ + 64);
+		uint32_t xid;
+
+		assert_int_equal(n, 7 * 4 + SZ);
+		xid = word(r, 0);
+		assert_true(xid >= 1000 && xid < 1000 + N);
+		assert_false(seen[xid - 1000]);
+		seen[xid - 1000] = true;
+		assert_int_equal(word(r, 6), SZ);
+		for (k = 0; k < SZ; k++)
+			if (r[7 * 4 + k] != (uint8_t)(k * 7 + 3))
+				fail_msg("reply %u: byte %d differs", xid, k);
+	}
+	close(fd);
+	free(r);
+}
+
+/* A client that never reads is closed once its replies have not moved
+ * for send_timeout (3 s here), and a new client is served throughout. */
+static void
+stalled_reader_closed(void **st)
+{
+	struct fixture *f = *st;
+	uint8_t b[64], junk[65536];
+	int fd = tcp_connect_small(f), i;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	double t0 = now_s();
+	CLIENT *c;
+
+	for (i = 0; i < 40; i++)
+		send_record(fd, b, build_bulk(b, 2000 + (uint32_t)i, 60000));
+	c = client(f, "tcp", 1);
+	assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+	clnt_destroy(c);
+	/* wait without reading, then drain: the stream must end (closed) */
+	sleep(5);
+	for (;;) {
+		ssize_t n;
+
+		assert_true(poll(&p, 1, 3000) > 0);
+		if ((n = read(fd, junk, sizeof(junk))) <= 0)
+			break;
+	}
+	assert_true(now_s() - t0 < 12);
+	close(fd);
+}
+
+/* Cheap calls (P_FAST: NULL) are not held up by slow ones filling the
+ * workers: slow ones may use at most nthreads - 1 of them here. */
+static void
+fast_calls_go_first(void **st)
+{
+	struct fixture *f = *st;
+	uint8_t b[64], r[256];
+	int fd = tcp_connect(f), fd2 = tcp_connect(f), i;
+	double t0;
+
+	for (i = 0; i < 12; i++)	/* 4 rounds of 3 x 300 ms */
+		send_record(fd, b, build_call(b, 300 + (uint32_t)i, TPROG, 1, 2, 2));
+	usleep(50 * 1000);
+	t0 = now_s();
+	send_record(fd2, b, build_call(b, 777, TPROG, 1, 0, 2));
+	assert_true(recv_record(fd2, r, sizeof(r)) > 0);
+	assert_int_equal(word(r, 0), 777);
+	assert_true(now_s() - t0 < 0.2);
+	for (i = 0; i < 12; i++)
+		assert_true(recv_record(fd, r, sizeof(r)) > 0);
+	close(fd);
+	close(fd2);
+}
+
+/* Unfinished records are bounded in all (in_budget: 4 records of 8 KiB
+ * here): the connections whose record began first are closed; a new
+ * client is still served. */
+static void
+unfinished_records_bounded(void **st)
+{
+	struct fixture *f = *st;
+	enum { N = 7 };
+	uint8_t part[7000];
+	int fds[N], i, closed = 0;
+	uint32_t m = htonl(0x80000000u | 8000);
+	CLIENT *c;
+
+	memset(part, 0, sizeof(part));
+	for (i = 0; i < N; i++) {
+		fds[i] = tcp_connect(f);
+		assert_int_equal(write(fds[i], &m, 4), 4);
+		assert_int_equal(write(fds[i], part, sizeof(part)),
+		    (ssize_t)sizeof(part));
+		usleep(20 * 1000);
+	}
+	usleep(300 * 1000);
+	for (i = 0; i < N; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+		uint8_t x;
+
+		if (poll(&p, 1, 0) > 0 && read(fds[i], &x, 1) <= 0) {
+			closed++;
+			/* the first ones go */
+			assert_true(i < N - 1);
+		}
+		close(fds[i]);
+	}
+	assert_true(closed >= 3);
+	c = client(f, "tcp", 1);
+	assert_int_equal(clnt_call(c, 0, RPC_XDR(xdr_void), NULL,
+	    RPC_XDR(xdr_void), NULL, tmo), RPC_SUCCESS);
+	clnt_destroy(c);
+}
+
 int
 main(void)
 {
@@ -509,6 +687,10 @@ main(void)
 		cmocka_unit_test(oversize_record_closes),
 		cmocka_unit_test(connection_limit_never_locks_out),
 		cmocka_unit_test(idle_connections_reaped),
+		cmocka_unit_test(queued_replies_intact_and_others_served),
+		cmocka_unit_test(stalled_reader_closed),
+		cmocka_unit_test(fast_calls_go_first),
+		cmocka_unit_test(unfinished_records_bounded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
