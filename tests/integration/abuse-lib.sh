@@ -11,8 +11,8 @@
 #       NULL and NFS GETATTR every 0.25 s) during ATTACK (rpcabuse.py ARGS)
 #       and for 2 s after, then checks: no failed control call, the worst
 #       control latency under CONTROL_MAX s, no daemon died, each DAEMON's
-#       fd count back to its baseline within 5 s and its RSS within 20 MB
-#       of its baseline within 10 s after the attackers closed.
+#       socket count back to its baseline within 5 s and its RSS within
+#       20 MB of its baseline within 10 s after the attackers closed.
 #   ABUSE_FIGURES   the figures of the last run, one line (for the log)
 # shellcheck source=nfs-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/nfs-lib.sh"
@@ -37,8 +37,11 @@ fh() {
 	"$NLMPROBE" -e "$E/x" fh "$1" || fail "no handle for $1"
 }
 
+# fd_count PID: its sockets (files come and go with nfsd's open-file
+# cache, tested in t_nfsd_space)
 fd_count() {
-	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' \
+	    2>/dev/null | wc -l
 }
 
 rpcabuse() {
@@ -84,8 +87,13 @@ abuse_run() {
 	# fds back within 5 s, RSS within 10 s
 	for d in "${daemons[@]}"; do
 		pid=$(daemon_pid "$d")
-		wait_until 5 eval '[ "$(fd_count '"$pid"')" -le '"${fd0[$d]}"' ]' ||
-		    fail "$name: $d still has $(fd_count "$pid") fds 5 s after the attackers left (baseline ${fd0[$d]})"
+		wait_until 5 eval '[ "$(fd_count '"$pid"')" -le '"${fd0[$d]}"' ]' || {
+			ls -l "/proc/$pid/fd"
+			fail "$name: $d still has $(fd_count "$pid") fds 5 s after the attackers left (baseline ${fd0[$d]})"
+		}
+		# (AddressSanitizer keeps freed memory in its quarantine: the
+		# RSS bound holds for the normal build only)
+		is_asan "$BUILD/nfsd/rpc.nfsd" && continue
 		wait_until $((10 - (SECONDS - t_end))) eval \
 		    '[ "$(rss_kb '"$pid"')" -le $(('"${rss0[$d]}"' + 20480)) ]' ||
 		    fail "$name: $d's RSS is $(rss_kb "$pid") kB 10 s after the attackers left (baseline ${rss0[$d]} kB)"
