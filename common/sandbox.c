@@ -447,7 +447,8 @@ load_filter(enum sandbox_prog prog, unsigned *nallowed, char *msg,
 		goto out;
 	}
 	if ((rc = seccomp_load(ctx)) != 0)
-		snprintf(msg, len, "seccomp: loading the filter: %s",
+		snprintf(msg, len, "seccomp: loading the filter: %s (a kernel "
+		    "without seccomp filters needs [global] seccomp = no)",
 		    strerror(-rc));
 out:
 	seccomp_release(ctx);
