@@ -47,9 +47,11 @@ rpc_srv_new(const struct rpc_srv_config *cfg)
 	 * dynamic thresholds would let each worker's arena keep hundreds of
 	 * MiB (its top chunk is never trimmed once the trim threshold has
 	 * grown). Fixed thresholds: buffers of a few MiB still come from the
-	 * arenas (no mmap per 1 MiB READ), an arena keeps at most 2 MiB on
-	 * top, and 4 arenas serve all the workers (malloc_trim gives back
-	 * the free pages between, see loop.c).
+	 * arenas (no mmap per 1 MiB READ: glibc's default 128 KiB made reads
+	 * 4x slower), an arena keeps at most 2 MiB on top, and 4 arenas serve
+	 * all the workers (malloc_trim gives back the free pages between, see
+	 * loop.c). Measured: 1 MiB READs as fast as with a 128 MiB trim
+	 * threshold, and 11 MB of RSS after them instead of 163 MB.
 	 */
 	(void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 	(void)mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024);
