@@ -65,7 +65,9 @@ admit_export_nlm(struct hostcache *hc, const struct exp_live_export *ex,
 void
 admit_cred(const struct req *rq, const struct admit *a, struct cred *c)
 {
-	if (rq->cred.flavor == CRED_AUTH_NONE)
+	/* AUTH_NONE, and a GSS principal with no local user (gss_name.h) */
+	if (rq->cred.flavor == CRED_AUTH_NONE ||
+	    (rq->cred.flavor == CRED_RPCSEC_GSS && rq->cred.uid == (uid_t)-1))
 		cred_anon(c, a->sq.anonuid, a->sq.anongid);
 	else
 		cred_squash(c, &a->sq);

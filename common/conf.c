@@ -46,7 +46,7 @@ struct conf_file {
 
 static const char *const known_sections[] = {
 	"global", "rpcbind", "mountd", "nfsd", "exportfs", "lockd", "statd",
-	"rquotad", "exports",
+	"rquotad", "exports", "gss",
 };
 
 static bool

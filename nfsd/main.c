@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <limits.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/rpc/rpc_gss.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -77,6 +77,7 @@ struct overrides {
 
 static struct nfsd	nfsd;
 static struct nfsd_conf	conf;
+static struct rpc_gss_config gconf;
 static struct suite_conf sconf;
 static char		ack_path[PATH_MAX];
 static struct exp_live_src xsrc;
@@ -179,18 +180,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init(da.foreground, "rpc.nfsd");
-	/*
-	 * READ/WRITE arenas take 1 MiB chunks per call. With glibc's
-	 * defaults those are mmap()ed or trimmed back on free, so every call
-	 * page-faults a fresh megabyte: measured 4x slower reads. Keep them
-	 * on the heap and the heap warm.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+	/* malloc's thresholds: see rpc_srv_new() (common/rpc/server.c) */
 	log_set_debug(da.debug);
 	cpath = da.cf != NULL ? conf_file_path(da.cf) : da.conf_path;
 	memset(&perr, 0, sizeof(perr));
 	if (conf_apply(da.cf, "nfsd", nfsd_keys, &conf, &perr) != 0 ||
+	    conf_apply(da.cf, "gss", rpc_gss_conf_keys, &gconf, &perr) != 0 ||
 	    suite_conf_apply(da.cf, &o.s, &sconf, &perr) != 0) {
 		if (perr.line > 0)
 			fprintf(stderr, "%s:%u:%u: %s\n", cpath, perr.line,
@@ -209,10 +204,12 @@ main(int argc, char **argv)
 		if (da.print_conf) {
 			suite_conf_print(stdout, &sconf);
 			conf_print(stdout, "nfsd", nfsd_keys, &conf);
+			conf_print(stdout, "gss", rpc_gss_conf_keys, &gconf);
 			rc = 0;
 		} else
 			rc = suite_conf_check_exports(&sconf, "rpc.nfsd");
 		conf_free_values(nfsd_keys, &conf);
+		conf_free_values(rpc_gss_conf_keys, &gconf);
 		suite_conf_free(&sconf);
 		conf_file_free(da.cf);
 		return rc;
@@ -302,6 +299,12 @@ main(int argc, char **argv)
 	/* threads only after detaching: fork() keeps none */
 	if ((nfsd.hosts = hostcache_new(4096)) == NULL)
 		fatalx("cannot start the host name resolver");
+	/* Kerberos (sec=krb5, krb5i, krb5p) when there is a keytab */
+	if (access(gconf.keytab, F_OK) != 0)
+		log_info("no keytab %s: RPCSEC_GSS (sec=krb5*) is off",
+		    gconf.keytab);
+	else if ((rc = rpc_srv_enable_gss(srv, &gconf)) != 0)
+		log_warnx("RPCSEC_GSS is off: %s", strerror(-rc));
 	/* idle files closed (and flushed) by a thread of their own */
 	caches[0] = nfsd.ofc;
 	caches[1] = nfsd.pathc;
@@ -322,6 +325,7 @@ main(int argc, char **argv)
 	ratelog_destroy(&nfsd.rate_port);
 	free(binds);
 	conf_free_values(nfsd_keys, &conf);
+	conf_free_values(rpc_gss_conf_keys, &gconf);
 	suite_conf_free(&sconf);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;

@@ -66,6 +66,8 @@ struct nfsd_rq {
 	const struct exp_live_export	*ex;	/* export of the first handle */
 	const struct exp_client		*cl;	/* its entry for this caller */
 	uint32_t			 flags;	/* EXP_F_* for the call's flavour */
+	bool				 root_only; /* admitted with a flavour the
+						   export lacks: its root only */
 	struct cred			 cred;	/* squashed: what the kernel sees */
 };
 

@@ -61,6 +61,22 @@ vfs_export_ro(const struct req *rq)
  * The first handle of a call fixes the export: who may use it, with which
  * flags, and as whom.
  */
+/*
+ * May this call reach an export's root with a flavour the export does not
+ * list? As knfsd (NFSD_MAY_BYPASS_GSS_ON_ROOT): the Linux client mounts a
+ * sec=krb5 export with AUTH_SYS GETATTR, FSINFO and FSSTAT of its root.
+ */
+static bool
+root_bypass(const struct req *rq)
+{
+	if (rq->prog != NFS3_PROGRAM || rq->cred.flavor == CRED_RPCSEC_GSS)
+		return false;
+	if (rq->vers == NFS_V3)
+		return rq->proc == NFSPROC3_GETATTR ||
+		    rq->proc == NFSPROC3_FSSTAT || rq->proc == NFSPROC3_FSINFO;
+	return rq->vers == 2 && (rq->proc == 1 || rq->proc == 17);
+}
+
 static int
 admit(struct req *rq, const struct exp_live_export *ex)
 {
@@ -68,8 +84,15 @@ admit(struct req *rq, const struct exp_live_export *ex)
 	struct admit a;
 	int rc;
 
+	nr->root_only = false;
 	if ((rc = admit_export(nfsd_of(rq)->hosts, ex, rq, NFSD_NAME_WAIT_MS,
-	    &a)) != 0) {
+	    &a)) == -EACCES && root_bypass(rq) &&
+	    admit_export_nlm(nfsd_of(rq)->hosts, ex, rq, NFSD_NAME_WAIT_MS,
+	    &a) == 0) {
+		rc = 0;
+		nr->root_only = true;
+	}
+	if (rc != 0) {
 		/* a denial: at notice, but never a line per call */
 		if (ratelog_allow(rc == -EPERM ? &nfsd_of(rq)->rate_port :
 		    &nfsd_of(rq)->rate_denied,
@@ -150,6 +173,11 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		vn->fd = ofile_fd(of);
 		vn->of = of;
 		vn->ofc = nd->pathc;
+	}
+	if (nr->root_only && (vn->st.st_dev != ex->dev ||
+	    vn->st.st_ino != ex->ino)) {
+		vfs_close(vn);
+		return -EACCES;		/* that flavour reaches the root only */
 	}
 	vn->ex = ex;
 	vn->kh = f.kh;

@@ -139,7 +139,8 @@ reply_accepted(struct req *rq, struct reply *r, uint32_t stat)
 	struct rpc_opaque v = { AUTH_NONE, 0, NULL };
 	uint32_t pad = 0;
 
-	if (stat == SUCCESS && rq->auth != NULL && rq->auth->reply_verf != NULL &&
+	/* every accepted reply of a context carries its verifier (GSS) */
+	if (rq->auth != NULL && rq->auth->reply_verf != NULL &&
 	    !rq->auth->reply_verf(rq, &v))
 		return false;
 	if (!put32(&r->x, rq->xid) || !put32(&r->x, RPC_REPLY) ||
@@ -279,6 +280,32 @@ reply_success(struct rpc_srv *srv, struct req *rq, void *res)
 		return;
 	}
 	reply_send(srv, rq, &r, (pd->flags & P_DRC) && srv->drc != NULL);
+}
+
+void
+rpc_reply_raw(struct req *rq, const struct rpc_opaque *verf, xdrproc_t x,
+    void *body)
+{
+	struct rpc_srv *srv = rq->srv;
+	unsigned long sz = body != NULL ? xdr_sizeof(x, body) : 0;
+	struct reply r;
+	uint32_t pad = 0;
+	bool ok;
+
+	if (!reply_open(rq, &r, sz))
+		return;
+	ok = put32(&r.x, rq->xid) && put32(&r.x, RPC_REPLY) &&
+	    put32(&r.x, MSG_ACCEPTED) && put32(&r.x, verf->flavor) &&
+	    put32(&r.x, verf->len) && verf->len <= RPC_MAX_AUTH_BYTES &&
+	    (verf->len == 0 || xdr_opaque(&r.x, (char *)(uintptr_t)verf->body,
+	    verf->len)) && put32(&r.x, SUCCESS) &&
+	    (body == NULL || x(&r.x, body));
+	(void)pad;
+	if (!ok) {
+		log_warnx("%s: cannot encode a flavour's reply", req_peer_str(rq));
+		return;
+	}
+	reply_send(srv, rq, &r, false);
 }
 
 /* ------------------------------------------------------------ dispatch */

@@ -200,6 +200,10 @@ void	srv_stat_add(struct rpc_srv *srv, unsigned long *ctr);
 
 /* dispatch.c */
 void	rpc_dispatch(struct rpc_srv *srv, struct req *rq);
+/* Answer rq SUCCESS with verifier verf and the body x encodes (a flavour
+ * that answers itself: RPCSEC_GSS control calls). */
+void	rpc_reply_raw(struct req *rq, const struct rpc_opaque *verf,
+	    xdrproc_t x, void *body);
 
 /* auth.c */
 extern const struct rpc_auth_ops rpc_auth_none_ops, rpc_auth_sys_ops;
