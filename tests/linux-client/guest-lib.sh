@@ -7,6 +7,12 @@
 #   mustnot CMD...       the same, CMD must fail; $RC gets its status
 #   fail MSG  ok MSG     assert_match ERE TEXT [MSG]   assert_eq A B [MSG]
 #   start_statd          the guest's own rpcbind + rpc.statd (needed for NLM)
+#   start_gssd           Kerberos for sec=krb5* mounts: /share/krb5.conf and
+#                        /share/krb5.keytab (the host's lc_krb5_guest) become
+#                        /etc/krb5.conf and /etc/krb5.keytab, rpc_pipefs is
+#                        mounted and rpc.gssd runs (log: /share/gssd.log)
+#   as_uid UID CMD...    run CMD as UID (gid UID, no other groups), with
+#                        HOME=/tmp; its default ccache is /tmp/krb5cc_UID
 #   barrier PEER [SECS]  meet another guest: returns once both have called
 #                        barrier (the Nth call on one side meets the Nth on
 #                        the other), fails after SECS (120)
@@ -62,6 +68,53 @@ mustnot() {
 start_statd() {
 	rpcbind -w 2>/dev/null || rpcbind || fail "guest rpcbind"
 	rpc.statd --no-notify || fail "guest rpc.statd"
+}
+
+# start_gssd: what `mount -o sec=krb5|krb5i|krb5p` needs in the guest. The
+# kernel asks rpc.gssd (through rpc_pipefs) for a context per user: root's
+# comes from the keytab (nfs/GUEST_NAME), a user's from their ccache
+# (/tmp/krb5cc_UID, where kinit puts it).
+start_gssd() {
+	local i
+	[ -f /share/krb5.conf ] || fail "start_gssd: no /share/krb5.conf"
+	cp /share/krb5.conf /etc/krb5.conf || fail "cp krb5.conf"
+	if [ -f /share/krb5.keytab ]; then
+		install -m 600 /share/krb5.keytab /etc/krb5.keytab ||
+		    fail "install krb5.keytab"
+	fi
+	modprobe -a auth_rpcgss rpcsec_gss_krb5 cts || fail "modprobe rpcsec_gss_krb5"
+	mkdir -p /run/rpc_pipefs
+	mountpoint -q /run/rpc_pipefs ||
+	    mount -t rpc_pipefs sunrpc /run/rpc_pipefs || fail "mount rpc_pipefs"
+	# -f: foreground (in our background), -vvv -rrr: its and libtirpc's
+	# RPCSEC_GSS debugging, in /share/gssd.log
+	rpc.gssd -f -vvv -rrr -p /run/rpc_pipefs -k /etc/krb5.keytab \
+	    >/share/gssd.log 2>&1 </dev/null &
+	GSSD_PID=$!
+	# it is ready once it watches rpc_pipefs (inotify) for new clients
+	for i in $(seq 200); do
+		kill -0 "$GSSD_PID" 2>/dev/null ||
+		    fail "rpc.gssd exited: $(tail -n 5 /share/gssd.log)"
+		_watching "$GSSD_PID" && break
+		sleep 0.05
+	done
+	_watching "$GSSD_PID" || fail "rpc.gssd does not watch rpc_pipefs"
+	echo "+ rpc.gssd pid $GSSD_PID, ready after $i polls"
+}
+
+_watching() {
+	local f
+	for f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" = "anon_inode:inotify" ] &&
+		    return 0
+	done
+	return 1
+}
+
+as_uid() {
+	local uid=$1
+	shift
+	HOME=/tmp setpriv --reuid="$uid" --regid="$uid" --clear-groups -- "$@"
 }
 
 # barrier PEER [SECS]: each side listens on TCP port 7000+N and dials the

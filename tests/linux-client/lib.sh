@@ -26,6 +26,14 @@
 #                         stop_lc_nfsd [SIGNAL] + start_lc_nfsd
 #   start_lc_server EXPORTS_LINE...  rpcbind, mountd and nfsd in one go
 #   lc_timings            print the timings collected so far
+#   lc_krb5_setup USER... a throwaway realm (tests/integration/krb5-lib.sh)
+#                         whose KDC also listens on $SERVER_ADDR:88, the
+#                         server's nfs/server principal in $KRB5_KEYTAB and
+#                         the USERs (keytabs $KRB5_DIR/USER.keytab)
+#   lc_krb5_guest N USER...  what guest N's start_gssd needs, in its share:
+#                         krb5.conf (the KDC at $SERVER_ADDR), krb5.keytab
+#                         (nfs/guestN, root's machine credential) and
+#                         USER.keytab for each USER (kinit -k in the guest)
 # A guest script sources /share/guest-lib.sh (step, must, fail, ...).
 
 _lc_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -176,6 +184,35 @@ host_answer() {
 		guest_wait "$n"
 		fail "host check $name: '$*' exited $rc"
 	fi
+}
+
+# ---------------------------------------------------------------- Kerberos
+# The guest calls the server "server" (its /etc/hosts, from guest-init), so
+# rpc.gssd asks for nfs/server; the guest's root uses nfs/guestN.
+lc_krb5_setup() {
+	local u
+	lc_net_setup
+	# shellcheck source=../integration/krb5-lib.sh
+	. "$_lc_dir/../integration/krb5-lib.sh"
+	KRB5_KDC_ADDR=$SERVER_ADDR
+	# shellcheck disable=SC2119  # the default realm
+	krb5_realm_setup
+	krb5_add_service nfs/server
+	for u in "$@"; do
+		krb5_add_user "$u"
+	done
+}
+
+lc_krb5_guest() {
+	local n=$1 u
+	shift
+	mkdir -p "$T/guest$n"
+	krb5_client_conf "$T/guest$n/krb5.conf" "$SERVER_ADDR"
+	krb5_add_service "nfs/guest$n" "$T/guest$n/krb5.keytab"
+	for u in "$@"; do
+		cp "$KRB5_DIR/$u.keytab" "$T/guest$n/$u.keytab" ||
+		    fail "copy $u.keytab"
+	done
 }
 
 # ---------------------------------------------------------------- guests
