@@ -76,9 +76,15 @@ Script steps (one a line, # comments, $VAR or ${VAR} from earlier steps or
 the environment; any step may end with expect=R):
   context NAME           a new context on this connection; it is now current
   use NAME               make NAME current
-  service S              the service of the next calls (switch at will)
+  service S              the service of the next calls (switch at will;
+                         a number sends that value, wrapping as none)
   flavor F               gss|sys|none for the next calls
   seq N                  the next sequence number of the current context
+  gssvers N              the credential's version field from now on
+  gssproc N              the next call's gss_proc (e.g. 3: a DESTROY of a
+                         procedure other than NULL; 4: undefined)
+  handle HEX             replace the current context's handle (a forged
+                         or foreign handle)
   call PROC [ARGS] | nfs OP ... | mnt PATH | null (a NULL DATA call)
   replay                 the last call's bytes again, verbatim (same xid,
                          same sequence number): RFC 2203 5.3.3.1 says drop
@@ -134,6 +140,8 @@ SERVICES = {"none": SVC_NONE, "krb5": SVC_NONE,
             "privacy": SVC_PRIVACY, "krb5p": SVC_PRIVACY}
 SVC_NAME = {SVC_NONE: "none", SVC_INTEGRITY: "integrity",
             SVC_PRIVACY: "privacy"}
+GSS_PROC_NAME = {DATA: "DATA", INIT: "INIT", CONTINUE_INIT: "CONTINUE_INIT",
+                 DESTROY: "DESTROY"}
 ACCEPT_STAT = ["SUCCESS", "PROG_UNAVAIL", "PROG_MISMATCH", "PROC_UNAVAIL",
                "GARBAGE_ARGS", "SYSTEM_ERR"]
 AUTH_STAT = {0: "AUTH_OK", 1: "AUTH_BADCRED", 2: "AUTH_REJECTEDCRED",
@@ -407,6 +415,17 @@ class Context:
         self.established = False
 
 
+def service_number(s):
+    """none|integrity|privacy, krb5|krb5i|krb5p, or any number (to send
+    services RFC 2203 does not define)."""
+    if s in SERVICES:
+        return SERVICES[s]
+    try:
+        return int(s, 0)
+    except ValueError:
+        raise ProbeError("service none|integrity|privacy|krb5|krb5i|krb5p|N")
+
+
 def gss_flags(spec):
     f = 0
     names = {"mutual": gssapi.RequirementFlag.mutual_authentication,
@@ -434,7 +453,9 @@ class Step:
 class Probe:
     def __init__(self, args):
         self.a = args
-        self.service = SERVICES[args.service]
+        self.service = service_number(args.service)
+        self.prog, self.vers = args.prog, args.vers
+        self.gss_proc = None    # `gssproc N`: the next call's gss_proc
         self.flavor = args.flavor
         self.gss_version = args.gss_version
         self.conn = None
@@ -503,7 +524,7 @@ class Probe:
                                          service) + opaque(ctx.handle))
 
     def header(self, xid, proc, cred, prog=None, vers=None):
-        return u32(xid, CALL, 2, prog or self.a.prog, vers or self.a.vers,
+        return u32(xid, CALL, 2, prog or self.prog, vers or self.vers,
                    proc) + cred
 
     # ---------------------------------------------------------- context
@@ -629,7 +650,7 @@ class Probe:
         5.3.2.2, 5.3.2.3); tamper body flips a byte of the arguments
         after the checksum or inside the wrap token."""
         t = self.tamper if self.tamper and self.tamper[0] == "body" else None
-        if service == SVC_NONE:
+        if service not in (SVC_INTEGRITY, SVC_PRIVACY):
             body = bytearray(args)
             if t and body:
                 body[self.flip_at(t, len(body), 0)] ^= 0x01
@@ -657,7 +678,7 @@ class Probe:
 
     def unwrap_results(self, ctx, seq, service, body):
         """(results, note): note is "" when fine, else why not."""
-        if service == SVC_NONE:
+        if service not in (SVC_INTEGRITY, SVC_PRIVACY):
             return body, ""
         p = Unpacker(body)
         try:
@@ -706,6 +727,8 @@ class Probe:
             service = self.service
             seq = ctx.seq
             ctx.seq += 1
+            if self.gss_proc is not None:
+                gss_proc, self.gss_proc = self.gss_proc, None
             cred = self.gss_cred(ctx, gss_proc, seq, service)
             hdr = self.header(xid, proc, cred, prog, vers)
             try:
@@ -725,8 +748,8 @@ class Probe:
             msg = hdr + u32(RPCSEC_GSS) + opaque(bytes(verf)) + body
             tag = "ctx=%s proc=%d seq=%d svc=%s" % (
                 ctx.name, proc, seq, SVC_NAME.get(service, service))
-            if gss_proc == DESTROY:
-                tag += " gss_proc=DESTROY"
+            if gss_proc != DATA:
+                tag += " gss_proc=%s" % GSS_PROC_NAME.get(gss_proc, gss_proc)
         else:
             ctx, seq, service = None, 0, SVC_NONE
             cred = (rj.auth_sys(machine="gssprobe", uid=self.a.uid,
@@ -764,7 +787,8 @@ class Probe:
             verf = self.check_mic(ctx, r, u32(seq))
             line += " verf=" + verf
             bad = verf != "ok"
-            if r.result == "SUCCESS" and service != SVC_NONE:
+            if r.result == "SUCCESS" and service in (SVC_INTEGRITY,
+                                                     SVC_PRIVACY):
                 results, note = self.unwrap_results(ctx, seq, service, r.body)
                 line += " unwrap=" + (note or "ok")
                 bad = bad or bool(note)
@@ -811,20 +835,22 @@ class Probe:
         path = argv[0]
         mport = self.a.mount_port or pmap_getport(
             self.a.host, MOUNT_PROG, 3, self.a.udp, self.a.timeout)
-        saved = (self.conn, self.port, self.flavor, self.cur, self.contexts)
+        saved = (self.conn, self.port, self.flavor, self.cur, self.contexts,
+                 self.prog, self.vers)
         # MOUNT has its own port and so its own connection (and contexts)
         self.conn, self.port = None, mport
+        self.prog, self.vers = MOUNT_PROG, 3
         if self.a.mount_auth == "gss":
             self.flavor, self.cur, self.contexts = "gss", None, {}
         else:
             self.flavor = "sys"
         try:
-            body = self.rpc(1, xstring(path), st, label="mnt",
-                            prog=MOUNT_PROG, vers=3)
+            body = self.rpc(1, xstring(path), st, label="mnt")
         finally:
             if self.conn is not None:
                 self.conn.close()
-            self.conn, self.port, self.flavor, self.cur, self.contexts = saved
+            (self.conn, self.port, self.flavor, self.cur, self.contexts,
+             self.prog, self.vers) = saved
         if body is None:
             return
         p = Unpacker(body)
@@ -912,15 +938,17 @@ class Probe:
                 raise ProbeError("no context %s" % argv[0])
             self.cur = self.contexts[argv[0]]
         elif cmd == "service":
-            if argv[0] not in SERVICES:
-                raise ProbeError("service none|integrity|privacy")
-            self.service = SERVICES[argv[0]]
+            self.service = service_number(argv[0])
         elif cmd == "flavor":
             if argv[0] not in ("gss", "sys", "none"):
                 raise ProbeError("flavor gss|sys|none")
             self.flavor = argv[0]
         elif cmd == "gssvers":
             self.gss_version = int(argv[0], 0)
+        elif cmd == "gssproc":
+            self.gss_proc = int(argv[0], 0)
+        elif cmd == "handle":
+            self.context().handle = bytes.fromhex(argv[0])
         elif cmd == "seq":
             self.context().seq = int(argv[0], 0)
         elif cmd == "null":
@@ -1280,7 +1308,8 @@ def main():
     ap.add_argument("--prog", type=lambda s: int(s, 0), default=NFS_PROG)
     ap.add_argument("--vers", type=int, default=3)
     ap.add_argument("--udp", action="store_true")
-    ap.add_argument("--service", default="none", choices=sorted(SERVICES))
+    ap.add_argument("--service", default="none",
+                    help="none|integrity|privacy|krb5|krb5i|krb5p|N")
     ap.add_argument("--principal", default=None)
     ap.add_argument("--ccache", default=None)
     ap.add_argument("--flavor", default="gss", choices=["gss", "sys", "none"])
