@@ -86,6 +86,13 @@ the environment; any step may end with expect=R):
   handle HEX             replace the current context's handle (a forged
                          or foreign handle)
   call PROC [ARGS] | nfs OP ... | mnt PATH | null (a NULL DATA call)
+  burst N [shuffled] call PROC [ARGS] | burst N [shuffled] nfs OP ARGS...
+                         N calls written before any reply is read (with
+                         shuffled: in a random order of their sequence
+                         numbers), every reply checked; prints
+                         "burst n=N order=... secs=S RESULT=COUNT...";
+                         expect= matches when all N got that result
+                         ("mixed" otherwise)
   replay                 the last call's bytes again, verbatim (same xid,
                          same sequence number): RFC 2203 5.3.3.1 says drop
   replay-seq             the last call's sequence number again, new xid
@@ -720,6 +727,17 @@ class Probe:
         """One call with the current flavour/context/service; prints the
         reply line, returns the unwrapped result bytes or None."""
         self.nothing = "dropped"
+        msg, xid, ctx, seq, service, tag = self.build(proc, args, label,
+                                                      prog, vers, gss_proc)
+        # A step that expects no reply waits --drop-wait, not --timeout.
+        r = self.exchange(msg, xid, self.a.drop_wait if self.expect_drop
+                          else None)
+        return self.report(r, ctx, seq, service, tag, st, show_body)
+
+    def build(self, proc, args, label=None, prog=None, vers=None,
+              gss_proc=DATA):
+        """The call message (signed, wrapped, tampered as asked): (msg,
+        xid, ctx, seq, service, tag); the context's seq moves on."""
         xid = rj.new_xid()
         flavor = self.flavor
         if flavor == "gss":
@@ -764,21 +782,22 @@ class Probe:
         if label:
             tag = label + " " + tag
         self.last = (msg, xid, ctx, seq, service, proc, args, prog, vers)
-        # A step that expects no reply waits --drop-wait, not --timeout.
-        r = self.exchange(msg, xid, self.a.drop_wait if self.expect_drop
-                          else None)
-        return self.report(r, ctx, seq, service, tag, st, show_body)
+        return msg, xid, ctx, seq, service, tag
 
-    def report(self, r, ctx, seq, service, tag, st, show_body):
+    def report(self, r, ctx, seq, service, tag, st, show_body, quiet=False):
+        """Print the reply line (quiet: only a bad one), add its words to
+        st; the unwrapped results of a SUCCESS, else None."""
         if r is None:
             st.words.add(self.nothing)
-            self.out("reply %s result=%s" % (tag, self.nothing))
+            if not quiet:
+                self.out("reply %s result=%s" % (tag, self.nothing))
             return None
         st.words.update(self.words_of(r, r.result))
         line = "reply %s xid=0x%08x result=%s" % (tag, r.xid, r.result)
         if r.denied:
             line += " denied=%s%s" % (r.denied, r.extra)
-            self.out(line)
+            if not quiet:
+                self.out(line)
             return None
         line += r.extra
         bad = False
@@ -800,8 +819,64 @@ class Probe:
             line += " sha256=%s body=%s%s" % (
                 digest(results), hexs(results[:cap]),
                 "..." if len(results) > cap else "")
-        self.out(line, st, bad=bad)
+        if bad or not quiet:
+            self.out(line, st, bad=bad)
         return results if r.result == "SUCCESS" else None
+
+    def do_burst(self, argv, st):
+        """burst N [shuffled] call PROC [ARGS] | nfs OP ARGS...: N calls
+        sent before any reply is read (in shuffled sequence-number order if
+        asked), then every reply collected and checked."""
+        if len(argv) < 3:
+            raise ProbeError("burst N [shuffled] call|nfs ...")
+        n = int(argv[0], 0)
+        argv = argv[1:]
+        shuffled = argv[0] == "shuffled"
+        if shuffled:
+            argv = argv[1:]
+        if argv[0] == "call":
+            proc = int(argv[1], 0)
+            args = call_args(argv[2]) if len(argv) > 2 else b""
+        elif argv[0] == "nfs" and len(argv) > 1 and argv[1] in NFS_OPS:
+            proc, enc, _ = NFS_OPS[argv[1]]
+            args = enc(argv[2:])[0]
+        else:
+            raise ProbeError("burst: call PROC [ARGS] or nfs OP ARGS...")
+        calls = [self.build(proc, args) for _ in range(n)]
+        order = list(calls)
+        if shuffled:
+            random.shuffle(order)
+        c = self.connection()
+        self.nothing = "dropped"
+        t0 = time.monotonic()
+        try:
+            for msg, *_ in order:
+                c.send(msg)
+        except Closed:
+            self.nothing = "closed"
+        counts = {}
+        one = Step()
+        deadline = time.monotonic() + (self.a.drop_wait if self.expect_drop
+                                       else self.a.timeout)
+        for msg, xid, ctx, seq, service, tag in calls:
+            r = None
+            if not c.closed:
+                try:
+                    data = c.wait(xid, max(0.0, deadline - time.monotonic()))
+                    r = parse_reply(data) if data is not None else None
+                except Closed:
+                    self.nothing = "closed"
+            w = Step()
+            self.report(r, ctx, seq, service, tag, w, False, quiet=True)
+            one.bad |= w.bad
+            res = r.result if r is not None else self.nothing
+            counts[res] = counts.get(res, 0) + 1
+        st.bad |= one.bad
+        st.words.update(counts if len(counts) == 1 else ["mixed"])
+        self.out("burst n=%d order=%s secs=%.3f %s" % (
+            n, "shuffled" if shuffled else "sent", time.monotonic() - t0,
+            " ".join("%s=%d" % kv for kv in sorted(counts.items()))),
+            st, bad=one.bad)
 
     # ---------------------------------------------------------- commands
     def do_null(self, st):
@@ -958,6 +1033,8 @@ class Probe:
                 self.rpc(0, b"", st)
         elif cmd == "call":
             self.do_call(argv, st)
+        elif cmd == "burst":
+            self.do_burst(argv, st)
         elif cmd == "nfs":
             self.do_nfs(argv, st)
         elif cmd == "mnt":

@@ -6,7 +6,8 @@
 #     the krb5 flavours, and AUTH_SYS refused on a krb5-only export
 #   - every NFS procedure gssprobe knows under krb5, krb5i and krb5p, the
 #     service switched call by call on one context, two contexts on one
-#     connection, 1 MiB WRITE + READ under krb5i and krb5p (sha256 both ways)
+#     connection, 24 calls in flight in shuffled sequence order, 1 MiB
+#     WRITE + READ under krb5i and krb5p (sha256 both ways)
 #   - a replayed call (same bytes; same sequence number under a new xid) and
 #     a sequence number far below the window: no reply; a tampered krb5i
 #     body and krb5p token: GARBAGE_ARGS; a tampered header (xid) and
@@ -142,6 +143,9 @@ use A
 nfs getattr $ROOT expect=NFS3_OK
 use B
 nfs getattr $ROOT expect=NFS3_OK
+# 24 calls in flight, sent in shuffled sequence order: all inside the
+# window (Ganesha's is 32), all answered
+burst 24 shuffled nfs getattr $ROOT expect=SUCCESS
 # replays: the same bytes; the same sequence number under a new xid
 service integrity
 nfs access $ROOT expect=NFS3_OK
