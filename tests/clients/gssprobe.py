@@ -15,8 +15,9 @@ Options:
                     for --prog/--vers over the transport in use
   --prog N --vers V the program called (NFS: 100003, 3)
   --udp             UDP instead of TCP (record marking)
-  --service S       none|integrity|privacy (or krb5|krb5i|krb5p): the
-                    service of DATA calls (default none)
+  --service S       none|integrity|privacy (or krb5|krb5i|krb5p, or a
+                    number, sent unwrapped): the service of DATA calls
+                    (default none)
   --principal P     the server's GSS host-based name (nfs@HOST; HOST is
                     localhost for 127.0.0.1)
   --ccache C        the Kerberos credential cache (sets KRB5CCNAME)
@@ -30,6 +31,7 @@ Options:
   --gss-flags F     GSS flags asked for, comma-separated (mutual)
   --gss-version N   the credential's version field (1)
   --expect R        exit 1 unless the (last) result matches R (see below)
+  --max-body N      `call` prints at most N bytes of the reply body (4096)
 
 Commands (each creates a context first unless --flavor sys|none):
   null                   context creation only: INIT/CONTINUE_INIT, print it
@@ -53,8 +55,10 @@ Commands (each creates a context first unless --flavor sys|none):
 Output, one line per result (key=value, hex for bytes):
   context name=A result=SUCCESS handle=HEX window=128 major=0 minor=0
           rounds=1 verf=ok lifetime=SECS
-  reply ctx=A proc=1 seq=3 svc=integrity xid=0x... result=SUCCESS verf=ok
-          unwrap=ok len=N [sha256=HEX body=HEX (call: --max-body bytes)]
+  reply [LABEL] ctx=A proc=1 seq=3 svc=integrity xid=0x... result=SUCCESS
+          verf=ok unwrap=ok len=N [sha256=HEX body=HEX (call only)]
+          (LABEL: nfs3-getattr, mnt...; flavor=sys|none instead of ctx= for
+          AUTH_SYS/AUTH_NONE calls; tamper=, gss_proc=, replay when so)
   nfs3 GETATTR status=NFS3_OK type=DIR mode=0755 uid=0 gid=0 size=... ...
   mnt path=/x result=SUCCESS status=MNT3_OK fh=HEX flavors=390003,1
 result= is one token: an accept_stat (SUCCESS, PROG_UNAVAIL, PROG_MISMATCH,
@@ -64,9 +68,12 @@ AUTH_REJECTEDVERF, AUTH_TOOWEAK, RPCSEC_GSS_CREDPROBLEM (13),
 RPCSEC_GSS_CTXPROBLEM (14)), `dropped` (no reply within --drop-wait) or
 `closed` (the server closed the connection). Denied replies also carry
 denied=AUTH_ERROR|RPC_MISMATCH. verf= says whether the reply verifier (the
-MIC of the sequence number, of the window for INIT) verified: ok, bad or
-none; unwrap= (integrity/privacy replies) says whether the body's checksum
-or wrap verified and carried the call's sequence number. A bad verifier or
+MIC of the sequence number, RFC 2203 5.3.3.2; of the window for INIT)
+verified: ok, bad(why) or none(flavor=N); gssprobe wants it on every
+accepted reply to an RPCSEC_GSS call, whatever its accept_stat (knfsd
+signs before it dispatches). unwrap= (integrity/privacy replies) says
+whether the body's checksum or wrap verified and carried the call's
+sequence number. A bad verifier or
 body is a protocol error: the line starts with "FAIL" and the exit status
 is 1. An expectation (--expect, or expect= in a script) matches any of the
 result token, `denied`, `accepted`, AUTH_ERROR and an NFS/MOUNT status;
@@ -98,7 +105,8 @@ the environment; any step may end with expect=R):
   replay-seq             the last call's sequence number again, new xid
   tamper WHAT [N]        the next call is altered after it was signed:
                          body (flip byte N of the argument bytes inside
-                         the integrity body or the privacy token; default
+                         the integrity body or the privacy token, or of
+                         the plain arguments under service none; default
                          the last), header (flip a byte of the xid, which
                          the verifier covers), verifier (flip its last byte)
   destroy [NAME]         RPCSEC_GSS_DESTROY of NAME (the current context)
