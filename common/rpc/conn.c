@@ -15,8 +15,9 @@
  * Bounds, all per connection and for the whole server:
  *  - calls read but not answered: at max_inflight calls or conn_in_max
  *    bytes a connection is no longer read until its workers catch up; at
- *    in_budget bytes over all connections none is read (starved) until
- *    the workers bring it under half;
+ *    in_budget bytes over all connections the stalled connections holding
+ *    the most are closed, and if none is stalled no connection is read
+ *    (starved) until the workers bring it under half;
  *  - replies not yet written: past sendq_high bytes a connection is
  *    choked: neither read nor scheduled (sched.c parks it) until half of
  *    that has drained. A connection whose queue does not move for
@@ -141,7 +142,10 @@ conn_events_locked(struct rpc_srv *srv, struct rpc_conn *c)
 	if (atomic_load(&c->dead))
 		return;
 	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLRDHUP;
+	/* a peer that shut its side is noticed once (level-triggered, it
+	 * would fire on every round while we cannot read) */
+	if (!c->rdhup)
+		ev.events = EPOLLRDHUP;
 	if (!c->paused && !c->choked)
 		ev.events |= EPOLLIN;
 	if (c->want_out)
@@ -361,13 +365,42 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 
 /* ---------------------------------------------------------- input */
 
-/* Too much read and not answered, on c or everywhere? */
+/* Too much read and not answered on c? (Not the number queued in all:
+ * the calls of parked connections would hold everyone else back.) */
 static bool
 conn_full(struct rpc_srv *srv, struct rpc_conn *c)
 {
 	return atomic_load(&c->inflight) >= srv->cfg.max_inflight ||
-	    atomic_load(&c->inbytes) >= srv->cfg.conn_in_max ||
-	    srv_queue_full(srv);
+	    atomic_load(&c->inbytes) >= srv->cfg.conn_in_max;
+}
+
+/*
+ * Calls read and not answered on all connections passed in_budget: close
+ * the stalled connections (replies not draining) holding the most, the
+ * abusers, rather than stop reading from everyone. Returns true if that
+ * was enough.
+ */
+static bool
+input_evict(struct rpc_srv *srv)
+{
+	time_t now = time(NULL);
+
+	while (atomic_load(&srv->qbytes) >= srv->cfg.in_budget) {
+		struct rpc_conn *c, *worst = NULL;
+		size_t most = 0, b;
+
+		for (c = srv->conns; c != NULL; c = c->next)
+			if ((b = atomic_load(&c->inbytes)) > most &&
+			    (c->choked || conn_stalled(c, now) > 0)) {
+				most = b;
+				worst = c;
+			}
+		if (worst == NULL)
+			return false;
+		srv_stat_add(srv, &srv->st.conns_evicted);
+		conn_close(srv, worst, "stalled with calls over budget");
+	}
+	return true;
 }
 
 static bool
@@ -428,9 +461,14 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		atomic_fetch_add(&c->inbytes, rq->len);
 		atomic_fetch_add(&srv->qbytes, rq->len);
 		sched_enqueue(srv, &c->sched, rq);
-		if (conn_full(srv, c) || srv_starving(srv)) {
-			if (srv_starving(srv))
-				srv->starved = true;
+		if (srv_starving(srv) && !input_evict(srv)) {
+			srv->starved = true;
+			conn_set_polling(srv, c, false);
+			break;
+		}
+		if (atomic_load(&c->dead))
+			return -1;	/* it was the one evicted */
+		if (conn_full(srv, c)) {
 			conn_set_polling(srv, c, false);
 			break;
 		}
@@ -526,8 +564,14 @@ xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 		conn_close(srv, c, "hangup");
 		return;
 	}
-	if ((events & EPOLLRDHUP) && (c->paused || c->choked))
-		c->rdhup = true;	/* gone, or waiting for its replies */
+	if ((events & EPOLLRDHUP) && (c->paused || c->choked) && !c->rdhup) {
+		/* gone, or waiting for its replies: read the end once it
+		 * reads again; meanwhile stop hearing about it */
+		c->rdhup = true;
+		pthread_mutex_lock(&c->wlock);
+		conn_events_locked(srv, c);
+		pthread_mutex_unlock(&c->wlock);
+	}
 	partial_set(srv, c, now, c->ncalls != calls);
 	if (srv->partial > srv->cfg.in_budget)
 		partial_evict(srv, c);
@@ -627,8 +671,7 @@ conn_done(struct rpc_srv *srv, struct rpc_conn *c, size_t len)
 
 	pthread_mutex_lock(&srv->qlock);
 	if (left <= srv->cfg.max_inflight / 2 &&
-	    lbytes <= srv->cfg.conn_in_max / 2 &&
-	    srv->qlen < srv->cfg.queue_max)
+	    lbytes <= srv->cfg.conn_in_max / 2)
 		wake = resume_later(srv, c);
 	if (srv->starved && q <= srv->cfg.in_budget / 2)
 		wake = true;

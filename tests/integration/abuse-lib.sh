@@ -89,6 +89,7 @@ abuse_run() {
 		pid=$(daemon_pid "$d")
 		wait_until 5 eval '[ "$(fd_count '"$pid"')" -le '"${fd0[$d]}"' ]' || {
 			ls -l "/proc/$pid/fd"
+			ss -tanpe 2>/dev/null | grep -F "pid=$pid," || true
 			fail "$name: $d still has $(fd_count "$pid") fds 5 s after the attackers left (baseline ${fd0[$d]})"
 		}
 		# (AddressSanitizer keeps freed memory in its quarantine: the

@@ -165,11 +165,11 @@ test_table_bounds(void **state)
 		assert_non_null(cd[0] = gss_ctx_new(&t, (struct sockaddr *)&d));
 		gss_ctx_put(&t, cd[0]);
 		assert_int_equal(gss_table_count(&t), 5);
+		/* cb[1] is the least recently used: it goes (and is freed) */
+		memcpy(h0, cb[1]->handle, sizeof(h0));
 		assert_non_null(cd[1] = gss_ctx_new(&t, (struct sockaddr *)&d));
 		gss_ctx_put(&t, cd[1]);
 		assert_int_equal(gss_table_count(&t), 5);
-		/* cb[1] was the least recently used */
-		memcpy(h0, cb[1]->handle, sizeof(h0));
 		assert_null(gss_ctx_get(&t, h0, GSS_HANDLE_LEN));
 		/* removing one in use: gone from the table, alive for us */
 		gss_ctx_remove(&t, c);
