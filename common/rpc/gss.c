@@ -77,6 +77,7 @@ struct gss_rq {
 	struct gss_srv		*gs;
 	struct gctx		*c;
 	uint32_t		 seq, service;
+	bool			 destroy;	/* RPCSEC_GSS_DESTROY */
 };
 
 static struct gss_srv	*gss_global;	/* one per process: the ops are static */
@@ -362,7 +363,10 @@ gss_accept(struct req *rq, const struct rpc_opaque *cred,
 		}
 		return gss_init(rq, gs, proc, handle, hlen, why);
 	case GSS_PROC_DATA:
+		break;
 	case GSS_PROC_DESTROY:
+		if (rq->proc != 0)
+			return AUTHR_DENY;	/* on NULL only */
 		break;
 	default:
 		return AUTHR_DENY;
@@ -406,21 +410,10 @@ gss_accept(struct req *rq, const struct rpc_opaque *cred,
 	gr->c = c;
 	gr->seq = seq;
 	gr->service = service;
+	/* DESTROY is a NULL call like any other (arguments and reply
+	 * protected by its service); the context goes once it is answered */
+	gr->destroy = proc == GSS_PROC_DESTROY;
 	rq->auth_priv = gr;
-	if (proc == GSS_PROC_DESTROY) {
-		struct rpc_opaque v;
-
-		/* answered with this context's verifier, then gone */
-		pthread_mutex_lock(&c->lock);
-		seq = htonl(seq);
-		if (get_mic(rq, c, &seq, 4, &v)) {
-			pthread_mutex_unlock(&c->lock);
-			rpc_reply_raw(rq, &v, (xdrproc_t)(void (*)(void))xdr_void, NULL);
-		} else
-			pthread_mutex_unlock(&c->lock);
-		gss_ctx_remove(&gs->tab, c);
-		return AUTHR_REPLIED;	/* release() drops our reference */
-	}
 	memcpy(&rq->cred, &c->id, offsetof(struct cred, groups) +
 	    c->id.ngroups * sizeof(gid_t));
 	memcpy(rq->cred.machname, c->id.machname, sizeof(c->id.machname));
@@ -581,6 +574,8 @@ gss_release(struct req *rq)
 	if (gr == NULL)
 		return;
 	rq->auth_priv = NULL;
+	if (gr->destroy)
+		gss_ctx_remove(&gr->gs->tab, gr->c);
 	gss_ctx_put(&gr->gs->tab, gr->c);
 }
 
