@@ -25,6 +25,7 @@
 #                         start_lc_mountd (call that first); restart it with
 #                         stop_lc_nfsd [SIGNAL] + start_lc_nfsd
 #   start_lc_server EXPORTS_LINE...  rpcbind, mountd and nfsd in one go
+#                         (mountd and nfsd read $LC_CONF, default none)
 #   lc_timings            print the timings collected so far
 #   lc_krb5_setup USER... a throwaway realm (tests/integration/krb5-lib.sh)
 #                         whose KDC also listens on $SERVER_ADDR:88, the
@@ -99,8 +100,8 @@ start_lc_mountd() {
 	for l in "$@"; do
 		printf '%s\n' "$l" >>"$T/exports"
 	done
-	start_daemon mountd "$MOUNTD" -F -f /dev/null -e "$T/exports" \
-	    -E "$T/exports.d" -S "$T/mountd-state"
+	start_daemon mountd "$MOUNTD" -F -f "${LC_CONF:-/dev/null}" \
+	    -e "$T/exports" -E "$T/exports.d" -S "$T/mountd-state"
 	wait_rpc 100005 3 tcp "$SERVER_ADDR"
 	wait_rpc 100005 3 udp "$SERVER_ADDR"
 }
@@ -109,8 +110,8 @@ start_lc_mountd() {
 # start_lc_mountd (the two share the handle key); waits for NFS v3.
 start_lc_nfsd() {
 	[ -x "$NFSD" ] || fail "$NFSD not built"
-	start_daemon nfsd "$NFSD" -F -f /dev/null -e "$T/exports" \
-	    -E "$T/exports.d" -S "$T/mountd-state" "$@"
+	start_daemon nfsd "$NFSD" -F -f "${LC_CONF:-/dev/null}" \
+	    -e "$T/exports" -E "$T/exports.d" -S "$T/mountd-state" "$@"
 	wait_rpc 100003 3 tcp "$SERVER_ADDR"
 }
 
