@@ -252,7 +252,8 @@ reply_success(struct rpc_srv *srv, struct req *rq, void *res)
 	unsigned long sz;
 	bool ok;
 
-	bool wrap = rq->auth != NULL && rq->auth->encode_res != NULL;
+	bool wrap = rq->auth != NULL && rq->auth->encode_res != NULL &&
+	    (rq->auth->wraps == NULL || rq->auth->wraps(rq));
 
 	sz = pd->xdr_res == RPC_XDR(xdr_void) ? 0 : xdr_sizeof(pd->xdr_res, res);
 	/* a wrapping flavour (GSS) needs the data in the buffer */

@@ -548,6 +548,14 @@ gss_encode_res(struct req *rq, XDR *x, xdrproc_t xres, void *res)
 }
 
 static bool
+gss_wraps(const struct req *rq)
+{
+	const struct gss_rq *gr = rq->auth_priv;
+
+	return gr != NULL && gr->service != GSS_SVC_NONE;
+}
+
+static bool
 gss_reply_verf(struct req *rq, struct rpc_opaque *out)
 {
 	struct gss_rq *gr = rq->auth_priv;
@@ -585,6 +593,7 @@ static const struct rpc_auth_ops gss_ops = {
 	.accept = gss_accept,
 	.decode_args = gss_decode_args,
 	.encode_res = gss_encode_res,
+	.wraps = gss_wraps,
 	.reply_verf = gss_reply_verf,
 	.release = gss_release,
 };

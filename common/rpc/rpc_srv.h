@@ -214,6 +214,9 @@ struct rpc_auth_ops {
 	bool		(*decode_args)(struct req *, XDR *, xdrproc_t, void *args);
 	/* Encode results (wrapping); NULL = plain. */
 	bool		(*encode_res)(struct req *, XDR *, xdrproc_t, void *res);
+	/* Does this call's reply get wrapped (no zero copy then)? NULL:
+	 * whenever encode_res is set. */
+	bool		(*wraps)(const struct req *);
 	/* The reply verifier; NULL = AUTH_NONE. Returns false on failure. */
 	bool		(*reply_verf)(struct req *, struct rpc_opaque *out);
 	/* Free auth_priv after the reply; NULL = nothing. */

@@ -15,8 +15,11 @@ from collections import defaultdict
 
 ORDER = ["null", "getattr", "lookup", "read", "write-unstable",
          "write-unstable@sync", "write-sync", "create", "remove",
-         "readdirplus"]
-MBS = {"read", "write-unstable", "write-unstable@sync", "write-sync"}
+         "readdirplus", "read-krb5", "read-krb5i", "read-krb5p",
+         "write-krb5", "write-krb5i", "write-krb5p"]
+MBS = {"read", "write-unstable", "write-unstable@sync", "write-sync",
+       "read-krb5", "read-krb5i", "read-krb5p", "write-krb5",
+       "write-krb5i", "write-krb5p"}
 TARGET = {"getattr": "2x", "lookup": "2x", "create": "2x", "remove": "2x",
           "readdirplus": "2x", "read": "1.5x", "write-unstable": "fio-5%",
           "write-sync": "fio-5%", "write-unstable@sync": ""}
