@@ -22,6 +22,7 @@
 #    anonymous user;
 #  - a context outliving its ticket: RPCSEC_GSS_CTXPROBLEM; a new ticket
 #    and context work;
+#  - sec= changed by exportfs -r takes effect on the next call (and MNT);
 #  - UDP: krb5, krb5i and krb5p, a replay dropped, two contexts;
 #  - libtirpc's client: NULL, GETATTR, LOOKUP and READ under each service,
 #    over TCP and UDP.
@@ -233,6 +234,27 @@ assert_match "uid=65534 " "$OUT" "CREATE as a principal with no user"
 grep -q 'ghost@NFS.TEST has no local user: anonymous' "$T/nfsd.log" ||
     fail "the unmapped principal was not logged"
 ok "bob is uid $BOB_UID; ghost (no local user) is the anonymous user"
+
+# ---------------------------------------------------------------- exportfs -r
+exportfs_sec() {
+	sed -i "s|^$E/k\t127.0.0.1(sec=[^,]*,|$E/k\t127.0.0.1(sec=$1,|" "$T/exports"
+	grep -q "(sec=$1," "$T/exports" || fail "exports not rewritten"
+	must "$BUILD/mountd/exportfs" -f "$T/nfs.conf" -e "$T/exports" -E "$T/exports.d" -r
+}
+exportfs_sec krb5p:sys
+gssprobe --service krb5i nfs lookup "$ROOT" hello --expect NFS3ERR_ACCES
+gssprobe --service krb5 nfs lookup "$ROOT" hello --expect NFS3ERR_ACCES
+gssprobe --service krb5p nfs lookup "$ROOT" hello --expect NFS3_OK
+gssprobe --flavor sys nfs lookup "$ROOT" hello --expect NFS3_OK
+gssprobe mnt "$E/k" --expect MNT3_OK
+assert_match 'flavors=390005,1( |$)' "$OUT" "MNT's flavours after exportfs -r"
+exportfs_sec krb5i
+gssprobe --service krb5i nfs lookup "$ROOT" hello --expect NFS3_OK
+gssprobe --service krb5p nfs lookup "$ROOT" hello --expect NFS3ERR_ACCES
+gssprobe --flavor sys nfs lookup "$ROOT" hello --expect NFS3ERR_ACCES
+exportfs_sec krb5p:krb5i:krb5
+gssprobe --service krb5 nfs lookup "$ROOT" hello --expect NFS3_OK
+ok "sec= changed by exportfs -r: krb5p:sys, then krb5i alone, then back; each call as the new list says"
 
 # ---------------------------------------------------------------- UDP
 for svc in krb5 krb5i krb5p; do
