@@ -20,7 +20,8 @@
  *    (starved) until the workers bring it under half;
  *  - replies not yet written: past sendq_high bytes a connection is
  *    choked: neither read nor scheduled (sched.c parks it) until half of
- *    that has drained. A connection whose queue does not move for
+ *    that has drained (choked and parked change together, under wlock,
+ *    which is taken before qlock). A connection whose queue does not move for
  *    send_timeout seconds is closed, and when the queues of all
  *    connections pass sendq_budget, those stalled longest are closed first;
  *  - records being received: a connection's record is capped (max_record);
@@ -577,35 +578,49 @@ xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 		partial_evict(srv, c);
 }
 
+/* Ask the loop to look at c again (any thread); qlock held. */
+static bool
+resume_later(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	if (c->on_resume)
+		return false;
+	c->on_resume = true;
+	atomic_fetch_add(&c->refs, 1);
+	c->resume_next = srv->resume;
+	srv->resume = c;
+	return true;
+}
+
 /* Resume paused connections whose load went down (loop thread). */
 void
 xprt_resume(struct rpc_srv *srv)
 {
-	struct rpc_conn *list, *c, *next;
-	bool starved;
+	struct rpc_conn *c, *next;
 
 	pthread_mutex_lock(&srv->qlock);
-	list = srv->resume;
-	srv->resume = NULL;
-	for (c = list; c != NULL; c = c->resume_next)
-		c->on_resume = false;
-	pthread_mutex_unlock(&srv->qlock);
-
 	/* the whole server was over its input budget: look at everyone */
-	starved = srv->starved && !srv_starving(srv) &&
-	    atomic_load(&srv->qbytes) <= srv->cfg.in_budget / 2;
-	if (starved) {
+	if (srv->starved && !srv_starving(srv) &&
+	    atomic_load(&srv->qbytes) <= srv->cfg.in_budget / 2) {
 		srv->starved = false;
 		for (c = srv->conns; c != NULL; c = c->next)
-			if (c->paused && !c->on_resume) {
-				atomic_fetch_add(&c->refs, 1);
-				c->resume_next = list;
-				list = c;
-			}
+			if (c->paused)
+				(void)resume_later(srv, c);
 	}
-	for (c = list; c != NULL; c = next) {
+	c = srv->resume;
+	srv->resume = NULL;
+	pthread_mutex_unlock(&srv->qlock);
+	/*
+	 * An entry keeps on_resume, so that no worker relinks it through
+	 * resume_next, until it is taken off this private list under qlock;
+	 * a worker that finds it still on the list needs no new turn (its
+	 * counts went down before we look at them below).
+	 */
+	for (; c != NULL; c = next) {
+		pthread_mutex_lock(&srv->qlock);
 		next = c->resume_next;
 		c->resume_next = NULL;
+		c->on_resume = false;
+		pthread_mutex_unlock(&srv->qlock);
 		if (!atomic_load(&c->dead) && c->paused && !conn_full(srv, c) &&
 		    !srv_starving(srv)) {
 			uint8_t *s = c->stash;
@@ -636,19 +651,6 @@ xprt_resume(struct rpc_srv *srv)
 		}
 		conn_put(c);	/* the resume list's reference */
 	}
-}
-
-/* Ask the loop to look at c again (any thread); qlock held. */
-static bool
-resume_later(struct rpc_srv *srv, struct rpc_conn *c)
-{
-	if (c->on_resume)
-		return false;
-	c->on_resume = true;
-	atomic_fetch_add(&c->refs, 1);
-	c->resume_next = srv->resume;
-	srv->resume = c;
-	return true;
 }
 
 static void
@@ -770,9 +772,14 @@ conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
 			park = c->choked = true;
 		conn_events_locked(srv, c);
 	}
-	pthread_mutex_unlock(&c->wlock);
+	/*
+	 * Parked under wlock (order: wlock, then qlock), so that the loop's
+	 * unpark in xprt_write, which clears choked under wlock too, can
+	 * never come between choked and parked and leave c parked for good.
+	 */
 	if (park)
 		sched_park(srv, &c->sched, true);
+	pthread_mutex_unlock(&c->wlock);
 	return 0;
 }
 
@@ -810,6 +817,8 @@ xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
 		resume = !c->paused;
 	}
 	conn_events_locked(srv, c);
+	if (unpark)		/* under wlock: see conn_send */
+		sched_park(srv, &c->sched, false);
 	pthread_mutex_unlock(&c->wlock);
 	while ((rq = done) != NULL) {
 		done = rq->next;
@@ -819,8 +828,6 @@ xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
 		conn_close(srv, c, "write error");
 		return;
 	}
-	if (unpark)
-		sched_park(srv, &c->sched, false);
 	if (resume && c->stash != NULL) {
 		/* input waiting from before it choked */
 		pthread_mutex_lock(&srv->qlock);
