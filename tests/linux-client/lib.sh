@@ -72,11 +72,15 @@ guest_addr() {
 # ---------------------------------------------------------------- network
 # br0 carries the server's address; each guest's tap (nfsg<N>, made by
 # run-guest) is a port of it. No STP, no forwarding delay: a port forwards
-# as soon as it is up.
+# as soon as it is up. Its MAC address is set, never inherited: a bridge
+# left to itself takes the lowest address of its ports, so it changed each
+# time run-guest added or removed a guest's tap, and a guest still running
+# kept sending to the old address (its lock call hung in a stress run of
+# two guests, when the other guest finished first).
 lc_net_setup() {
 	ip link show br0 >/dev/null 2>&1 && return 0
-	ip link add br0 type bridge stp_state 0 forward_delay 0 ||
-	    fail "ip link add br0"
+	ip link add br0 address 02:00:c6:33:64:01 type bridge stp_state 0 \
+	    forward_delay 0 || fail "ip link add br0"
 	ip addr add "$SERVER_ADDR/24" dev br0 || fail "ip addr add $SERVER_ADDR"
 	ip link set br0 up || fail "br0 up"
 	echo "+ bridge br0 $SERVER_ADDR/24"
@@ -242,7 +246,10 @@ guest_wait() {
 	wait "${_GPID[$n]}" || rc=$?
 	unset "_GPID[$n]"
 	dt=$(awk -v a="${_GT0[$n]}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	LC_TIMINGS+=("guest$n: boot to script $(cat "$r/uptime" 2>/dev/null || echo ?)s, run ${dt}s")
+	local _lc_retried=
+	[ ! -e "$r/boot-retries" ] ||
+	    _lc_retried=" (booted twice: the first boot hung, run-guest.log says more)"
+	LC_TIMINGS+=("guest$n: boot to script $(cat "$r/uptime" 2>/dev/null || echo ?)s, run ${dt}s${_lc_retried:-}")
 	# $T goes away with the test: keep the guest's logs (run-tests style
 	# TEST_LOGDIR, else /tmp/nfs-suite-logs/TEST) when it failed or asked.
 	_LC_KEPT=
@@ -301,6 +308,7 @@ guest_report() {
 	local n=$1 r=$T/guest$1
 	_LC_STEP=$(cat "$r/step" 2>/dev/null)
 	# shellcheck disable=SC2016  # the quotes are text
+	[ -e "$r/uptime" ] || _LC_STEP="none: the guest never reached its script"
 	echo "==== guest$n ($(guest_addr "$n")) failed: $(guest_why "$2")" \
 	    "${_LC_STEP:+in step '$_LC_STEP'}"
 	echo "---- run-guest"
@@ -313,6 +321,7 @@ guest_report() {
 	_lc_tail "$r/ps.log" 40 "guest$n processes before the timeout"
 	_lc_tail "$r/dmesg.log" 40 "guest$n dmesg"
 	_lc_tail "$r/qemu.log" 10 "qemu"
+	_lc_tail "$r/console.hung1.log" 15 "guest$n console of the boot that hung"
 	echo "---- guest$n logs kept in $_LC_KEPT"
 }
 
