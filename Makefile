@@ -130,6 +130,7 @@ $(B)/tests/clients/%: $(B)/tests/clients/%.o $(LIBCOMMON) $(LIBXDR)
 CLIENT_LIBS_nfsprobe := -lnfs
 CLIENT_LIBS_nfsbench := -lnfs
 CLIENT_LIBS_nlmprobe := -lnfs
+CLIENT_LIBS_rquotaprobe := -lnfs
 
 # ---------------------------------------------------------------- unit tests
 # tests/unit/test_X.c links libnfscommon, libnfsxdr and cmocka, plus the

@@ -22,10 +22,11 @@ admit_flavor(const struct cred *c)
 	}
 }
 
-static int
-admit(struct hostcache *hc, const struct exp_live_export *ex,
-    const struct req *rq, unsigned wait_ms, bool any_flavor, struct admit *a)
+int
+admit_export_how(struct hostcache *hc, const struct exp_live_export *ex,
+    const struct req *rq, unsigned wait_ms, unsigned how, struct admit *a)
 {
+	bool any_flavor = (how & ADMIT_ANY_FLAVOR) != 0;
 	uint32_t flavor = admit_flavor(&rq->cred);
 
 	memset(a, 0, sizeof(*a));
@@ -41,7 +42,8 @@ admit(struct hostcache *hc, const struct exp_live_export *ex,
 	if (exp_sec_flags(&a->cl->opts, flavor, &a->flags) != 0 ||
 	    exp_squash(&a->cl->opts, flavor, &a->sq) != 0)
 		return -EACCES;
-	if (!(a->flags & EXP_F_INSECURE) && !req_is_privileged(rq)) {
+	if (!(how & ADMIT_ANY_PORT) && !(a->flags & EXP_F_INSECURE) &&
+	    !req_is_privileged(rq)) {
 		log_debug(LOG_D_EXPORT, "insecure port for %s", ex->e->path);
 		return -EPERM;
 	}
@@ -52,14 +54,14 @@ int
 admit_export(struct hostcache *hc, const struct exp_live_export *ex,
     const struct req *rq, unsigned wait_ms, struct admit *a)
 {
-	return admit(hc, ex, rq, wait_ms, false, a);
+	return admit_export_how(hc, ex, rq, wait_ms, 0, a);
 }
 
 int
 admit_export_nlm(struct hostcache *hc, const struct exp_live_export *ex,
     const struct req *rq, unsigned wait_ms, struct admit *a)
 {
-	return admit(hc, ex, rq, wait_ms, true, a);
+	return admit_export_how(hc, ex, rq, wait_ms, ADMIT_ANY_FLAVOR, a);
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * admit.h: may this caller use this export, and as whom. The one place
- * rpc.nfsd and rpc.lockd decide it, so a lock request is admitted exactly
- * when a READ on the same handle would be.
+ * rpc.nfsd, rpc.lockd and rpc.rquotad decide it, so a lock request is
+ * admitted exactly when a READ on the same handle would be.
  */
 #ifndef NFS_ADMIT_H
 #define NFS_ADMIT_H
@@ -41,6 +41,17 @@ int	admit_export(struct hostcache *hc, const struct exp_live_export *ex,
 int	admit_export_nlm(struct hostcache *hc,
 	    const struct exp_live_export *ex, const struct req *rq,
 	    unsigned wait_ms, struct admit *a);
+/*
+ * The general form: how is a set of ADMIT_* relaxations. ADMIT_ANY_FLAVOR
+ * as admit_export_nlm(); ADMIT_ANY_PORT skips the reserved-port rule (the
+ * quota(1) client of an ordinary user calls rpc.rquotad from an
+ * unprivileged port, and rpc.rquotad has never asked for one).
+ */
+#define ADMIT_ANY_FLAVOR	0x1u
+#define ADMIT_ANY_PORT		0x2u
+int	admit_export_how(struct hostcache *hc,
+	    const struct exp_live_export *ex, const struct req *rq,
+	    unsigned wait_ms, unsigned how, struct admit *a);
 /* The caller's identity on the export: rq's credentials squashed as a
  * says (AUTH_NONE: the anonymous identity). c may already hold rq->cred
  * with server-side groups applied. */

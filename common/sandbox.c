@@ -158,7 +158,11 @@ static const char *const statd_list[] = {
 
 static const char *const rquotad_list[] = {
 	EXPORTS_CALLS,
-	"quotactl",
+	/* the path resolved beneath the export root, as MNT's */
+	"openat2",
+	/* quotactl_fd, or quotactl on the device of the descriptor's mount
+	 * (statx for its mount ID, /proc/self/mountinfo) */
+	"quotactl", "quotactl_fd", "statx",
 	NULL
 };
 

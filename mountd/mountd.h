@@ -88,17 +88,8 @@ void	mountd_rate_destroy(struct mountd *m);
 /* How long a MNT may wait for the first lookup of a client's name. */
 #define MOUNTD_NAME_WAIT_MS	2000
 
-/*
- * Normalize an absolute path lexically: collapse "//" and "/./", resolve
- * ".." against the components before it ("/a/../.." is "/"), drop a
- * trailing "/". Returns 0, -EINVAL (not absolute, empty) or -ENAMETOOLONG
- * (result does not fit outlen, or a component is longer than NAME_MAX).
- */
-int	mountd_path_norm(const char *in, char *out, size_t outlen);
 /* The one errno -> mountstat3 map. */
 mountstat3 mnt3_stat(int err);
-/* A path as it may be logged: unprintable bytes as \ooo, shortened. */
-const char *mountd_path_safe(const char *path, char *buf, size_t len);
 
 /* What a MNT resolved to. */
 struct mountd_mnt_res {

@@ -11,69 +11,21 @@
  * directory itself.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/addr.h"
+#include "common/exp_path.h"
 #include "common/hostcache.h"
 #include "common/fh_resolve.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "mountd/mountd.h"
-
-#define OPENAT2_RETRIES	8	/* EAGAIN: a rename raced the lookup */
-
-int
-mountd_path_norm(const char *in, char *out, size_t outlen)
-{
-	const char *p = in, *comp;
-	size_t len = 0, clen;
-
-	if (in == NULL || in[0] != '/' || outlen < 2)
-		return -EINVAL;
-	out[0] = '/';
-	len = 1;
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		comp = p;
-		while (*p != '/' && *p != '\0')
-			p++;
-		clen = (size_t)(p - comp);
-		if (clen > NAME_MAX)
-			return -ENAMETOOLONG;
-		if (clen == 1 && comp[0] == '.')
-			continue;
-		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-			/* back to the slash before the last component */
-			while (len > 1 && out[len - 1] != '/')
-				len--;
-			if (len > 1)
-				len--;
-			continue;
-		}
-		if (len > 1)
-			out[len++] = '/';
-		if (len + clen + 1 > outlen)
-			return -ENAMETOOLONG;
-		memcpy(out + len, comp, clen);
-		len += clen;
-		if (len + 1 >= outlen)
-			return -ENAMETOOLONG;
-	}
-	out[len] = '\0';
-	return 0;
-}
 
 mountstat3
 mnt3_stat(int err)
@@ -116,75 +68,6 @@ mnt1_stat(int err)
 	    (u_int)s;
 }
 
-const char *
-mountd_path_safe(const char *path, char *buf, size_t len)
-{
-	const unsigned char *p;
-	size_t off = 0;
-
-	if (len == 0)
-		return "";
-	for (p = (const unsigned char *)path; *p != '\0'; p++) {
-		if (off + 5 >= len) {
-			if (len > 4)
-				memcpy(buf + len - 4, "...", 3);
-			off = len - 1;
-			break;
-		}
-		if (isprint(*p) && *p != '\\')
-			buf[off++] = (char)*p;
-		else
-			off += (size_t)snprintf(buf + off, len - off, "\\%03o",
-			    *p);
-	}
-	buf[off] = '\0';
-	return buf;
-}
-
-static long
-sys_openat2(int dirfd, const char *path, struct open_how *how)
-{
-	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
-}
-
-/*
- * Open rel (relative to the export root, "" for the root itself) beneath
- * root_fd, never leaving it. Returns an O_PATH fd or -errno.
- */
-static int
-open_beneath(int root_fd, const char *rel, uint32_t flags)
-{
-	struct open_how how;
-	long fd;
-	int i;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	if ((flags & (EXP_F_CROSSMNT | EXP_F_NOHIDE)) == 0)
-		how.resolve |= RESOLVE_NO_XDEV;
-	for (i = 0; i < OPENAT2_RETRIES; i++) {
-		fd = sys_openat2(root_fd, *rel != '\0' ? rel : ".", &how);
-		if (fd >= 0)
-			return (int)fd;
-		if (errno != EAGAIN)
-			break;
-	}
-	return -errno;
-}
-
-/* The part of path below the export path ep ("" for the export itself). */
-static const char *
-rel_path(const char *path, const char *ep)
-{
-	size_t n = strlen(ep);
-
-	if (strcmp(ep, "/") == 0)
-		return path + 1;
-	path += n;
-	return *path == '/' ? path + 1 : path;
-}
-
 void
 mountd_rate_init(struct mountd *m)
 {
@@ -217,7 +100,7 @@ refuse(struct mountd *m, struct req *rq, const char *path, const char *why)
 
 	if (ratelog_allow(&m->rate_mnt, (const struct sockaddr *)&rq->peer))
 		log_notice("refused mount request from %s for %s: %s",
-		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    req_peer_str(rq), exp_path_safe(path, safe,
 		    sizeof(safe)), why);
 }
 
@@ -236,7 +119,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 	int fd = -1, rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = mountd_path_norm(path, r->path, sizeof(r->path))) != 0) {
+	if ((rc = exp_path_norm(path, r->path, sizeof(r->path))) != 0) {
 		refuse(m, rq, path, rc == -EINVAL ? "not an absolute path" :
 		    "path too long");
 		return rc;
@@ -263,7 +146,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 		rc = -EACCES;
 		goto out;
 	}
-	if ((fd = open_beneath(x->root_fd, rel_path(r->path, c->export->path),
+	if ((fd = exp_open_beneath(x->root_fd, exp_path_rel(r->path, c->export->path),
 	    c->opts.flags)) < 0) {
 		rc = fd;
 		snprintf(why, sizeof(why), "%s", strerror(-rc));
@@ -282,7 +165,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 	memset(&f, 0, sizeof(f));
 	if ((rc = fh_from_fd(fd, &f.kh, NULL)) != 0) {
 		log_warnx("mount request from %s for %s: no file handle: %s",
-		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    req_peer_str(rq), exp_path_safe(path, safe,
 		    sizeof(safe)), strerror(-rc));
 		goto out;
 	}
@@ -292,7 +175,7 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 	if ((rc = fh_encode(&m->key, &f, form, r->fh, &len)) != 0) {
 		log_warnx("mount request from %s for %s: cannot encode a "
 		    "version %d handle: %s", req_peer_str(rq),
-		    mountd_path_safe(path, safe, sizeof(safe)),
+		    exp_path_safe(path, safe, sizeof(safe)),
 		    form == FH_FORM_V2 ? 2 : 3, strerror(-rc));
 		rc = rc == -EOVERFLOW ? -EOPNOTSUPP : rc;
 		goto out;
@@ -308,8 +191,8 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 		log_debug(LOG_D_STATE, "rmtab full: %s not recorded", host);
 	rc = 0;
 	log_notice("authenticated mount request from %s for %s (%s)",
-	    req_peer_str(rq), mountd_path_safe(r->path, safe, sizeof(safe)),
-	    mountd_path_safe(c->export->path, esafe, sizeof(esafe)));
+	    req_peer_str(rq), exp_path_safe(r->path, safe, sizeof(safe)),
+	    exp_path_safe(c->export->path, esafe, sizeof(esafe)));
 out:
 	if (fd >= 0)
 		close(fd);
@@ -368,14 +251,14 @@ mountd_umnt(struct req *rq, mnt_dirpath *a, mountd_void *res)
 	int n;
 
 	(void)res;
-	if (mountd_path_norm(*a, path, sizeof(path)) != 0)
+	if (exp_path_norm(*a, path, sizeof(path)) != 0)
 		return DISP_REPLY;
 	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));
 	n = rmtab_del(m->rmtab, host, path);
 	if (n > 0 || ratelog_allow(&m->rate_umnt,
 	    (const struct sockaddr *)&rq->peer))
 		log_notice("authenticated unmount request from %s for %s%s",
-		    req_peer_str(rq), mountd_path_safe(path, safe,
+		    req_peer_str(rq), exp_path_safe(path, safe,
 		    sizeof(safe)), n == 0 ? " (not mounted)" : "");
 	return DISP_REPLY;
 }
@@ -440,7 +323,7 @@ mountd_pathconf(struct req *rq, mnt_dirpath *a, ppathcnf *res)
 
 	memset(res, 0, sizeof(*res));
 	res->pc_mask[0] = (short)0xff;
-	if (mountd_path_norm(*a, path, sizeof(path)) != 0)
+	if (exp_path_norm(*a, path, sizeof(path)) != 0)
 		return DISP_REPLY;
 	if ((l = exp_holder_get(&m->exports)) == NULL)
 		return DISP_REPLY;
@@ -449,7 +332,7 @@ mountd_pathconf(struct req *rq, mnt_dirpath *a, ppathcnf *res)
 	    (x = exp_live_by_export(l, c->export)) == NULL ||
 	    ((c->opts.flags & EXP_F_INSECURE) == 0 && !req_is_privileged(rq)))
 		goto out;
-	if ((fd = open_beneath(x->root_fd, rel_path(path, c->export->path),
+	if ((fd = exp_open_beneath(x->root_fd, exp_path_rel(path, c->export->path),
 	    c->opts.flags)) < 0)
 		goto out;
 	res->pc_mask[0] = 0;

@@ -25,6 +25,7 @@
 #include "common/atomicio.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "common/exp_path.h"
 #include "mountd/mountd.h"
 
 /* ------------------------------------------------------------ paths */
@@ -34,7 +35,7 @@ norm_ok(const char *in, const char *want)
 {
 	char out[PATH_MAX];
 
-	assert_int_equal(mountd_path_norm(in, out, sizeof(out)), 0);
+	assert_int_equal(exp_path_norm(in, out, sizeof(out)), 0);
 	assert_string_equal(out, want);
 }
 
@@ -62,27 +63,27 @@ test_path_norm(void **state)
 	norm_ok("/srv/%n%s%x", "/srv/%n%s%x");
 	norm_ok("/with space/and\ttab", "/with space/and\ttab");
 
-	assert_int_equal(mountd_path_norm("srv/x", out, sizeof(out)), -EINVAL);
-	assert_int_equal(mountd_path_norm("", out, sizeof(out)), -EINVAL);
-	assert_int_equal(mountd_path_norm("./x", out, sizeof(out)), -EINVAL);
-	assert_int_equal(mountd_path_norm(NULL, out, sizeof(out)), -EINVAL);
+	assert_int_equal(exp_path_norm("srv/x", out, sizeof(out)), -EINVAL);
+	assert_int_equal(exp_path_norm("", out, sizeof(out)), -EINVAL);
+	assert_int_equal(exp_path_norm("./x", out, sizeof(out)), -EINVAL);
+	assert_int_equal(exp_path_norm(NULL, out, sizeof(out)), -EINVAL);
 	/* doesn't fit */
-	assert_int_equal(mountd_path_norm("/abcdefgh", small, sizeof(small)),
+	assert_int_equal(exp_path_norm("/abcdefgh", small, sizeof(small)),
 	    -ENAMETOOLONG);
-	assert_int_equal(mountd_path_norm("/abc/def", small, sizeof(small)),
+	assert_int_equal(exp_path_norm("/abc/def", small, sizeof(small)),
 	    -ENAMETOOLONG);
 	norm_ok("/abcdef/../x", "/x");
-	assert_int_equal(mountd_path_norm("/abc/../d", small, sizeof(small)),
+	assert_int_equal(exp_path_norm("/abc/../d", small, sizeof(small)),
 	    0);
 	assert_string_equal(small, "/d");
 	/* a component longer than NAME_MAX */
 	longc[0] = '/';
 	memset(longc + 1, 'a', NAME_MAX + 1);
 	longc[NAME_MAX + 2] = '\0';
-	assert_int_equal(mountd_path_norm(longc, out, sizeof(out)),
+	assert_int_equal(exp_path_norm(longc, out, sizeof(out)),
 	    -ENAMETOOLONG);
 	longc[NAME_MAX + 1] = '\0';	/* exactly NAME_MAX */
-	assert_int_equal(mountd_path_norm(longc, out, sizeof(out)), 0);
+	assert_int_equal(exp_path_norm(longc, out, sizeof(out)), 0);
 }
 
 static void
@@ -91,14 +92,14 @@ test_path_safe(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_string_equal(mountd_path_safe("/srv/%n%s", buf, sizeof(buf)),
+	assert_string_equal(exp_path_safe("/srv/%n%s", buf, sizeof(buf)),
 	    "/srv/%n%s");
-	assert_string_equal(mountd_path_safe("/a\nb", buf, sizeof(buf)),
+	assert_string_equal(exp_path_safe("/a\nb", buf, sizeof(buf)),
 	    "/a\\012b");
-	assert_string_equal(mountd_path_safe("/a\\b\x7f\xff", buf,
+	assert_string_equal(exp_path_safe("/a\\b\x7f\xff", buf,
 	    sizeof(buf)), "/a\\134b\\177\\377");
 	/* shortened, never overflowing */
-	assert_int_equal(strlen(mountd_path_safe(
+	assert_int_equal(strlen(exp_path_safe(
 	    "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaa", buf, sizeof(buf))), sizeof(buf) - 1);
 	assert_non_null(strstr(buf, "..."));
