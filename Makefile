@@ -150,6 +150,7 @@ test_fhmemo_OBJS := $(B)/nfsd/fhmemo.o
 test_nfsd_attr_OBJS := $(B)/nfsd/attr.o $(B)/nfsd/sattr.o
 test_statd_OBJS	:= $(filter-out %/main.o,$(statd_O))
 test_lockd_OBJS	:= $(filter-out %/main.o,$(lockd_O))
+test_rquotad_OBJS := $(filter-out %/main.o,$(rquotad_O))
 test_mountd_OBJS := $(B)/mountd/mountd_procs.o $(B)/mountd/mountd_mnt.o $(B)/mountd/mountd_list.o $(B)/mountd/rmtab.o
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)

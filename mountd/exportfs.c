@@ -1,8 +1,8 @@
 /*
  * exportfs: maintain the table of exported directories, as nfs-utils'
  * exportfs does, for a userspace server: the table is the etab file
- * (<state-dir>/etab), which rpc.mountd, rpc.nfsd and rpc.lockd load on
- * SIGHUP.
+ * (<state-dir>/etab), which rpc.mountd, rpc.nfsd, rpc.lockd and
+ * rpc.rquotad load on SIGHUP.
  *
  *	exportfs [-v]			list the exported table
  *	exportfs -r [-i]		re-export: etab = /etc/exports + exports.d
@@ -20,8 +20,8 @@
  * sends SIGHUP to the daemons that are running (their pidfiles are locked
  * while they run) and waits, bounded, until each one's ack file
  * (<state-dir>/rpc.mountd.exports-hash, rpc.nfsd.exports-hash,
- * rpc.lockd.exports-hash) shows the
- * hash of the new table (the contract in common/exports_live.h).
+ * rpc.lockd.exports-hash, rpc.rquotad.exports-hash) shows the hash of the
+ * new table (the contract in common/exports_live.h).
  *
  * This is one file on purpose: the build links it alone into exportfs.
  */
@@ -56,6 +56,7 @@ struct exportfs_conf {
 	char	*mountd_pidfile;
 	char	*nfsd_pidfile;
 	char	*lockd_pidfile;
+	char	*rquotad_pidfile;
 	long	 wait;
 };
 #define K(s, n, t, f, d, lo, hi, h) \
@@ -70,6 +71,9 @@ static const struct conf_key exportfs_keys[] = {
 	K(exportfs_conf, "lockd-pidfile", CONF_STR, lockd_pidfile,
 	    RUNSTATEDIR "/rpc.lockd.pid", 0, 0,
 	    "rpc.lockd's pidfile (SIGHUP after a change)"),
+	K(exportfs_conf, "rquotad-pidfile", CONF_STR, rquotad_pidfile,
+	    RUNSTATEDIR "/rpc.rquotad.pid", 0, 0,
+	    "rpc.rquotad's pidfile (SIGHUP after a change)"),
 	K(exportfs_conf, "wait", CONF_INT, wait, "5", 0, 600,
 	    "seconds to wait for the daemons to confirm a new table"),
 	CONF_KEY_END
@@ -574,10 +578,11 @@ struct daemon_ref {
 static int
 notify(struct ctx *c, uint64_t hash)
 {
-	struct daemon_ref d[3] = {
+	struct daemon_ref d[4] = {
 		{ "rpc.mountd", c->xc.mountd_pidfile, "", 0, false },
 		{ "rpc.nfsd", c->xc.nfsd_pidfile, "", 0, false },
 		{ "rpc.lockd", c->xc.lockd_pidfile, "", 0, false },
+		{ "rpc.rquotad", c->xc.rquotad_pidfile, "", 0, false },
 	};
 	struct timespec ts = { 0, POLL_MS * 1000000L };
 	long waited = 0;

@@ -51,38 +51,56 @@ unescape(char *s)
 	*o = '\0';
 }
 
+/* The next space-separated field of [*p, eol): its start, its length in
+ * *n; NULL at the end of the line. */
+static const char *
+field(const char **p, const char *eol, size_t *n)
+{
+	const char *s = *p, *e;
+
+	while (s < eol && *s == ' ')
+		s++;
+	if (s >= eol)
+		return NULL;
+	for (e = s; e < eol && *e != ' '; e++)
+		;
+	*n = (size_t)(e - s);
+	*p = e;
+	return s;
+}
+
+/*
+ * Fields are separated by single spaces and escaped (a blank in a path is
+ * \040), so splitting on spaces is exact: "ID PARENT MAJ:MIN ROOT POINT
+ * OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS".
+ */
 int
 qctl_mountinfo_source(const char *text, uint64_t mnt_id, char *buf,
     size_t len)
 {
-	const char *line = text, *eol, *sep, *src, *end;
-	char *p;
+	const char *line = text, *eol, *p, *f;
+	char *end;
 	uint64_t id;
 	size_t n;
+	unsigned i;
 
 	for (; *line != '\0'; line = *eol == '\n' ? eol + 1 : eol) {
 		if ((eol = strchr(line, '\n')) == NULL)
 			eol = line + strlen(line);
 		errno = 0;
-		id = strtoull(line, &p, 10);
-		if (errno != 0 || p == line || *p != ' ' || id != mnt_id)
+		id = strtoull(line, &end, 10);
+		if (errno != 0 || end == line || *end != ' ' || id != mnt_id)
 			continue;
-		/* "... - fstype source super-options" */
-		sep = line;
-		src = NULL;
-		while ((sep = strstr(sep, " - ")) != NULL && sep < eol) {
-			src = sep + 3;
-			sep += 3;
-		}
-		if (src == NULL || (src = memchr(src, ' ', (size_t)(eol -
-		    src))) == NULL)
+		p = line;
+		for (i = 0; (f = field(&p, eol, &n)) != NULL; i++)
+			if (i >= 6 && n == 1 && f[0] == '-')
+				break;
+		if (f == NULL || field(&p, eol, &n) == NULL ||	/* fstype */
+		    (f = field(&p, eol, &n)) == NULL)		/* source */
 			return -ENOENT;
-		src++;
-		end = memchr(src, ' ', (size_t)(eol - src));
-		n = (size_t)((end != NULL ? end : eol) - src);
 		if (n + 1 > len)
 			return -ENAMETOOLONG;
-		memcpy(buf, src, n);
+		memcpy(buf, f, n);
 		buf[n] = '\0';
 		unescape(buf);
 		return 0;

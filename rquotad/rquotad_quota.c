@@ -189,7 +189,7 @@ static gqr_status
 set_quota(struct req *rq, const struct qask *q, rquota *out)
 {
 	struct rquotad *r = rq->ctx;
-	struct if_dqblk d;
+	struct if_dqblk d, cur;
 	struct cred *c;
 	uint32_t flags;
 	bool active = false;
@@ -207,16 +207,17 @@ set_quota(struct req *rq, const struct qask *q, rquota *out)
 		refuse(r, rq, q, "quota command and type disagree");
 		return Q_EPERM;
 	}
-	if ((rc = qctl_get(fd, type, (uint32_t)q->id, &d, &active)) != 0 ||
-	    (q->active && !active)) {
-		close(fd);
-		return rc != 0 && quota_status(rc) == Q_EPERM ? Q_EPERM :
-		    Q_NOQUOTA;
-	}
 	if (rquota_to_kernel(q->sq, q->qcmd, time(NULL), &d) != 0) {
 		close(fd);
 		refuse(r, rq, q, "unknown quota command");
 		return Q_EPERM;
+	}
+	/* quotas on (the *ACTIVE* forms: and enforced) before changing */
+	if ((rc = qctl_get(fd, type, (uint32_t)q->id, &cur, &active)) != 0 ||
+	    (q->active && !active)) {
+		close(fd);
+		return rc != 0 && quota_status(rc) == Q_EPERM ? Q_EPERM :
+		    Q_NOQUOTA;
 	}
 	if ((rc = qctl_set(fd, type, (uint32_t)q->id, &d)) == 0)
 		rc = qctl_get(fd, type, (uint32_t)q->id, &d, &active);

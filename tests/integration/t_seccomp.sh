@@ -43,6 +43,13 @@ start_rpcbind
 start_nfs
 start_statd -H "$T/callout.sh"
 start_lockd
+start_rquotad() {
+	start_daemon rquotad "$BUILD/rquotad/rpc.rquotad" -F -f "$1" \
+	    -e "$T/exports" -E "$T/exports.d"
+	must_exit_0 rquotad
+	wait_rpc 100011 1 udp
+}
+start_rquotad "$T/nfs.conf"
 
 # status_field PID KEY: the value of KEY in /proc/PID/status
 status_field() {
@@ -51,9 +58,9 @@ status_field() {
 
 # ident of each daemon's log lines
 declare -A IDENT=([rpcbind]=rpcbind [mountd]=mountd [nfsd]=rpc.nfsd
-    [lockd]=rpc.lockd [statd]=statd)
+    [lockd]=rpc.lockd [statd]=statd [rquotad]=rpc.rquotad)
 
-for d in rpcbind mountd nfsd statd lockd; do
+for d in rpcbind mountd nfsd statd lockd rquotad; do
 	pid=$(daemon_pid "$d")
 	[ -n "$pid" ] || fail "$d not started"
 	n=0
@@ -96,7 +103,7 @@ inject() {
 $(tail -n 5 "$T/$d.log")"
 	ok "$d: kexec_load trapped, named in its log, SIGABRT"
 }
-for d in lockd statd nfsd mountd rpcbind; do
+for d in rquotad lockd statd nfsd mountd rpcbind; do
 	inject "$d"
 done
 
@@ -124,7 +131,9 @@ for d in statd lockd; do
 done
 start_statd --no-seccomp
 start_lockd --no-seccomp
-for d in rpcbind mountd nfsd statd lockd; do
+mv "$T/rquotad.log" "$T/rquotad-1.log"
+start_rquotad "$T/off.conf"
+for d in rpcbind mountd nfsd statd lockd rquotad; do
 	pid=$(daemon_pid "$d")
 	assert_eq "$(status_field "$pid" Seccomp)" 0 "$d (filter off): Seccomp"
 	assert_eq "$(status_field "$pid" NoNewPrivs)" 1 "$d (filter off): NoNewPrivs"
