@@ -7,7 +7,7 @@
 EX=$SRCDIR/etc/nfs-suite.conf.example
 sed 's/^#\([a-z][a-z-]* = \)/\1/' "$EX" >"$T/uncommented.conf"
 for p in rpcbind/rpcbind mountd/rpc.mountd nfsd/rpc.nfsd lockd/rpc.lockd \
-    statd/rpc.statd; do
+    statd/rpc.statd rquotad/rpc.rquotad; do
 	name=${p#*/}
 	extra=()
 	# rpc.statd reads no exports (and keeps nfs-utils' -o, -T)
