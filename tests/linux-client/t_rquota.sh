@@ -11,6 +11,8 @@
 #    enforced; a user reads its own and its group's, and gets EPERM for
 #    another uid or group; a path outside the exports: EPERM; a path in
 #    the export that does not exist: NOQUOTA;
+#  - Debian's rpc.rquotad (the quota package), run in its place, gives
+#    the same answers to the same calls;
 #  - SETQUOTA (rquotacall, v1 and v2, UDP and TCP): refused while off, and
 #    repquota shows nothing changed; with -S, root's SETQUOTA changes what
 #    repquota shows, and the answer carries the new limits;
@@ -172,6 +174,36 @@ assert_match '^status=NOQUOTA' "$OUT" "a missing path"
 grep -q "refused GETQUOTA request from 127.0.0.1:[0-9]* for user quota of 1002 on $Q: caller is uid 1001" /share/rquotad.log ||
     fail "the refusal is not logged"
 ok "own uid and groups only, EPERM otherwise and logged; outside the exports: EPERM"
+
+step "Debian's rpc.rquotad, the reference, answers the same"
+# ours: the answers up to the time left (seconds pass between the calls)
+cmp_calls() {
+	"$B/rquotaprobe" 127.0.0.1 get1 $Q 1001
+	"$B/rquotaprobe" 127.0.0.1 get2 $Q usr 1002
+	"$B/rquotaprobe" 127.0.0.1 get2 $Q/proj grp 2000
+	"$B/rquotaprobe" 127.0.0.1 get2 $Q usr 4242
+	"$B/rquotacall" 127.0.0.1 get1 $Q 1001
+	"$B/rquotaprobe" -u 1001 -g 1001,2000 127.0.0.1 get1 $Q 1001
+	"$B/rquotaprobe" -u 1001 -g 1001,2000 127.0.0.1 get2 $Q grp 2000
+	"$B/rquotaprobe" -u 1001 -g 1001,2000 127.0.0.1 get1 $Q 1002
+}
+cmp_calls 2>&1 | sed 's/ btimeleft=.*//' >/tmp/ours.txt
+kill $RQD
+wait $RQD
+/usr/sbin/rpc.rquotad -F >/share/debian-rquotad.log 2>&1 &
+DRQ=$!
+for i in $(seq 100); do rpcinfo -T udp 127.0.0.1 100011 2 >/dev/null 2>&1 && break; sleep 0.1; done
+must rpcinfo -p 127.0.0.1
+assert_match '100011 +2 +udp' "$OUT" "Debian's rpc.rquotad registered"
+cmp_calls 2>&1 | sed 's/ btimeleft=.*//' >/tmp/theirs.txt
+kill $DRQ
+wait $DRQ
+echo "--- ours"; cat /tmp/ours.txt
+echo "--- Debian's"; cat /tmp/theirs.txt
+diff -u /tmp/theirs.txt /tmp/ours.txt || fail "our answers differ from Debian's rpc.rquotad"
+for i in $(seq 100); do rpcinfo -T udp 127.0.0.1 100011 1 >/dev/null 2>&1 || break; sleep 0.1; done
+start_rquotad
+ok "Debian's rpc.rquotad gives the same $(wc -l </tmp/ours.txt) answers"
 
 step "SETQUOTA"
 must $B/rquotacall 127.0.0.1 set2 $Q usr 1002 qlim 3000 2500 70 60
