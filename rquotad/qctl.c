@@ -27,6 +27,11 @@
 
 #define MOUNTINFO_MAX	(4u << 20)	/* read no more than this */
 
+/* QCMD of <linux/quota.h> shifts an int: Q_GETQUOTA (0x800007) << 8
+ * overflows it. The same in unsigned arithmetic. */
+#define QCMD_U(cmd, type) \
+	(((unsigned)(cmd) << SUBCMDSHIFT) | ((unsigned)(type) & SUBCMDMASK))
+
 static int
 sys_quotactl_fd(int fd, unsigned cmd, uint32_t id, void *addr)
 {
@@ -165,14 +170,14 @@ qctl_get(int fd, int type, uint32_t id, struct if_dqblk *d, bool *active)
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if ((rc = qctl(fd, QCMD(Q_GETQUOTA, type), id, d)) != 0)
+	if ((rc = qctl(fd, QCMD_U(Q_GETQUOTA, type), id, d)) != 0)
 		return rc;
 	/* enforcement: the generic quota code reports it for every
 	 * filesystem, not only XFS */
 	memset(&sv, 0, sizeof(sv));
 	sv.qs_version = FS_QSTATV_VERSION1;
 	*active = false;
-	if (qctl(fd, QCMD(Q_XGETQSTATV, type), 0, &sv) == 0)
+	if (qctl(fd, QCMD_U(Q_XGETQSTATV, type), 0, &sv) == 0)
 		*active = (sv.qs_flags & (type == GRPQUOTA ?
 		    FS_QUOTA_GDQ_ENFD : FS_QUOTA_UDQ_ENFD)) != 0;
 	return 0;
@@ -181,5 +186,5 @@ qctl_get(int fd, int type, uint32_t id, struct if_dqblk *d, bool *active)
 int
 qctl_set(int fd, int type, uint32_t id, struct if_dqblk *d)
 {
-	return qctl(fd, QCMD(Q_SETQUOTA, type), id, d);
+	return qctl(fd, QCMD_U(Q_SETQUOTA, type), id, d);
 }
