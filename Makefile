@@ -102,7 +102,7 @@ nfsd_PROG	:= rpc.nfsd
 lockd_PROG	:= rpc.lockd
 statd_PROG	:= rpc.statd
 rquotad_PROG	:= rpc.rquotad
-TOOLS		:= $(wildcard mountd/exportfs.c)
+TOOLS		:= $(wildcard mountd/exportfs.c nfsd/nfs-suite-stat.c)
 
 define daemon_rules
 $(1)_SRC	:= $$(filter-out $$(TOOLS),$$(wildcard $(1)/*.c))
@@ -210,7 +210,7 @@ install: all
 	$(INSTALL) -m 644 etc/exports.example etc/nfs-suite.conf.example \
 		$(DESTDIR)$(prefix)/share/doc/nfs-suite/
 	$(INSTALL) -d $(DESTDIR)$(prefix)/lib/systemd/system $(DESTDIR)$(sysconfdir)/init.d
-	for u in etc/systemd/*.service etc/systemd/*.socket; do [ -f "$$u" ] || continue; \
+	for u in etc/systemd/*.service etc/systemd/*.socket etc/systemd/*.target; do [ -f "$$u" ] || continue; \
 		sed 's|@sbindir@|$(sbindir)|g; s|@sysconfdir@|$(sysconfdir)|g' $$u \
 		> $(DESTDIR)$(prefix)/lib/systemd/system/$${u##*/}; done
 	for s in etc/init.d/*; do [ -f "$$s" ] || continue; \

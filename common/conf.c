@@ -36,12 +36,17 @@ struct conf_ent {
 	char		*value;
 	unsigned	 line;		/* 0: from the command line */
 	unsigned	 kcol, vcol;
+	char		*origin;	/* NULL: this file (or the command
+					   line); else "FILE:LINE [sec] key"
+					   of another file it came from */
 };
 
 struct conf_file {
 	char		*path;
 	struct conf_ent	*ents;
 	size_t		 n, cap;
+	bool		 foreign;	/* another program's file (nfs.conf):
+					   any section, '.' in key names */
 };
 
 static const char *const known_sections[] = {
@@ -64,6 +69,13 @@ static bool
 name_char(int c)
 {
 	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+/* nfs.conf(5) also has keys such as vers4.1 */
+static bool
+foreign_key_char(int c)
+{
+	return name_char(c) || c == '.';
 }
 
 static bool
@@ -114,6 +126,7 @@ conf_file_free(struct conf_file *cf)
 		free(cf->ents[i].section);
 		free(cf->ents[i].key);
 		free(cf->ents[i].value);
+		free(cf->ents[i].origin);
 	}
 	free(cf->ents);
 	free(cf->path);
@@ -157,6 +170,7 @@ ent_add(struct conf_file *cf, const char *sec, size_t slen, const char *key,
 	e->line = line;
 	e->kcol = kcol;
 	e->vcol = vcol;
+	e->origin = NULL;
 	cf->n++;
 	return 0;
 }
@@ -172,6 +186,25 @@ conf_add(struct conf_file *cf, const char *section, const char *key,
 		return -EINVAL;
 	return ent_add(cf, section, strlen(section), key, strlen(key), value,
 	    strlen(value), 0, 0, 0);
+}
+
+int
+conf_add_origin(struct conf_file *cf, const char *section, const char *key,
+    const char *value, const char *origin)
+{
+	char *o;
+	int rc;
+
+	if (origin == NULL)
+		return conf_add(cf, section, key, value);
+	if ((o = strdup(origin)) == NULL)
+		return -ENOMEM;
+	if ((rc = conf_add(cf, section, key, value)) != 0) {
+		free(o);
+		return rc;
+	}
+	cf->ents[cf->n - 1].origin = o;
+	return 0;
 }
 
 static bool
@@ -229,7 +262,7 @@ parse_assign(struct conf_file *cf, const char *sec, const char *line,
 	int rc;
 
 	key = p = skip_blank(p, end);
-	while (p < end && name_char(*p))
+	while (p < end && (cf->foreign ? foreign_key_char(*p) : name_char(*p)))
 		p++;
 	klen = (size_t)(p - key);
 	kcol = (unsigned)(key - line) + 1;
@@ -282,8 +315,8 @@ parse_assign(struct conf_file *cf, const char *sec, const char *line,
 
 /* "[name]"; on success *secp is the malloc'd name. */
 static int
-parse_section(const char *line, const char *end, const char *p,
-    unsigned lineno, char **secp, struct parse_err *err)
+parse_section(const struct conf_file *cf, const char *line, const char *end,
+    const char *p, unsigned lineno, char **secp, struct parse_err *err)
 {
 	const char *name;
 	size_t len;
@@ -297,6 +330,13 @@ parse_section(const char *line, const char *end, const char *p,
 		return parse_err_set(err, lineno, (unsigned)(name - line) + 1,
 		    "expected a section name");
 	p = skip_blank(p, end);
+	if (cf->foreign && p < end && *p == '"') {
+		/* nfs.conf's [section "subsection"]: kept apart (a name no
+		 * table asks for) */
+		while (p < end && *p != ']')
+			p++;
+		len = (size_t)(p - name);
+	}
 	if (p == end || *p != ']')
 		return parse_err_set(err, lineno, (unsigned)(p - line) + 1,
 		    "expected ']' after section name");
@@ -306,7 +346,7 @@ parse_section(const char *line, const char *end, const char *p,
 		    "unexpected text after ']'");
 	if ((s = strndup(name, len)) == NULL)
 		return -ENOMEM;
-	if (!section_known(s)) {
+	if (!cf->foreign && !section_known(s)) {
 		parse_err_set(err, lineno, (unsigned)(name - line) + 1,
 		    "unknown section [%s]", s);
 		free(s);
@@ -317,9 +357,9 @@ parse_section(const char *line, const char *end, const char *p,
 	return 0;
 }
 
-int
-conf_parse(const char *path, const char *text, struct conf_file **out,
-    struct parse_err *err)
+static int
+parse_text(const char *path, const char *text, bool foreign,
+    struct conf_file **out, struct parse_err *err)
 {
 	struct conf_file *cf;
 	const char *line, *end, *p;
@@ -332,6 +372,7 @@ conf_parse(const char *path, const char *text, struct conf_file **out,
 		memset(err, 0, sizeof(*err));
 	if ((cf = conf_new()) == NULL)
 		return -ENOMEM;
+	cf->foreign = foreign;
 	if (path != NULL && (cf->path = strdup(path)) == NULL) {
 		rc = -ENOMEM;
 		goto out;
@@ -344,7 +385,7 @@ conf_parse(const char *path, const char *text, struct conf_file **out,
 		if (p == end || *p == '#' || *p == ';')
 			continue;
 		if (*p == '[')
-			rc = parse_section(line, end, p, lineno, &sec, err);
+			rc = parse_section(cf, line, end, p, lineno, &sec, err);
 		else
 			rc = parse_assign(cf, sec, line, end, lineno, err);
 		if (rc != 0)
@@ -359,7 +400,21 @@ out:
 }
 
 int
-conf_load(const char *path, bool missing_ok, struct conf_file **out,
+conf_parse(const char *path, const char *text, struct conf_file **out,
+    struct parse_err *err)
+{
+	return parse_text(path, text, false, out, err);
+}
+
+int
+conf_parse_foreign(const char *path, const char *text,
+    struct conf_file **out, struct parse_err *err)
+{
+	return parse_text(path, text, true, out, err);
+}
+
+static int
+load(const char *path, bool missing_ok, bool foreign, struct conf_file **out,
     struct parse_err *err)
 {
 	char *text = NULL;
@@ -385,9 +440,25 @@ conf_load(const char *path, bool missing_ok, struct conf_file **out,
 			    rc == -EFBIG ? "file too large" : strerror(-rc));
 		return rc;
 	}
-	rc = conf_parse(path, text, out, err);
+	rc = parse_text(path, text, foreign, out, err);
 	free(text);
+	if (rc == 0)
+		(*out)->foreign = foreign;
 	return rc;
+}
+
+int
+conf_load(const char *path, bool missing_ok, struct conf_file **out,
+    struct parse_err *err)
+{
+	return load(path, missing_ok, false, out, err);
+}
+
+int
+conf_load_foreign(const char *path, struct conf_file **out,
+    struct parse_err *err)
+{
+	return load(path, true, true, out, err);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -492,8 +563,9 @@ static int
 parse_bool(const struct conf_key *k, const char *s, bool *out, char *msg,
     size_t msglen)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	/* y and n: nfs.conf(5) writes them so */
+	static const char *const yes[] = { "yes", "true", "on", "1", "y" };
+	static const char *const no[] = { "no", "false", "off", "0", "n" };
 	size_t i;
 
 	for (i = 0; i < nitems(yes); i++) {
@@ -581,6 +653,15 @@ key_find(const struct conf_key *keys, const char *name)
 	return NULL;
 }
 
+/* For messages about an entry not from the file: where it came from. */
+static const char *
+ent_where(const struct conf_ent *e)
+{
+	if (e->line != 0)
+		return "";
+	return e->origin != NULL ? e->origin : "command line";
+}
+
 int
 conf_apply(const struct conf_file *cf, const char *section,
     const struct conf_key *keys, void *vals, struct parse_err *err)
@@ -610,14 +691,13 @@ conf_apply(const struct conf_file *cf, const char *section,
 			continue;
 		if ((k = key_find(keys, e->key)) == NULL) {
 			rc = parse_err_set(err, e->line, e->kcol,
-			    "%sunknown key '%s' in [%s]",
-			    e->line == 0 ? "command line: " : "", e->key,
-			    section);
+			    "%s%sunknown key '%s' in [%s]", ent_where(e),
+			    e->line == 0 ? ": " : "", e->key, section);
 			goto out;
 		}
 		if ((rc = set_value(k, e->value, vals, msg, sizeof(msg))) != 0) {
-			parse_err_set(err, e->line, e->vcol, "%s%s",
-			    e->line == 0 ? "command line: " : "", msg);
+			parse_err_set(err, e->line, e->vcol, "%s%s%s",
+			    ent_where(e), e->line == 0 ? ": " : "", msg);
 			goto out;
 		}
 	}
@@ -645,6 +725,46 @@ conf_where(const struct conf_file *cf, const char *section, const char *key,
 		}
 	}
 	return rc;
+}
+
+const char *
+conf_get(const struct conf_file *cf, const char *section, const char *key,
+    unsigned *line)
+{
+	const struct conf_ent *e = NULL;
+	size_t i;
+
+	for (i = 0; cf != NULL && i < cf->n; i++)
+		if (strcasecmp(cf->ents[i].section, section) == 0 &&
+		    key_eq(cf->ents[i].key, key))
+			e = &cf->ents[i];
+	if (e == NULL)
+		return NULL;
+	if (line != NULL)
+		*line = e->line;
+	return e->value;
+}
+
+const char *
+conf_source(const struct conf_file *cf, const char *section, const char *key,
+    char *buf, size_t len)
+{
+	const struct conf_ent *e = NULL;
+	size_t i;
+
+	for (i = 0; cf != NULL && i < cf->n; i++)
+		if (strcasecmp(cf->ents[i].section, section) == 0 &&
+		    key_eq(cf->ents[i].key, key))
+			e = &cf->ents[i];
+	if (e == NULL)
+		snprintf(buf, len, "default");
+	else if (e->origin != NULL)
+		snprintf(buf, len, "%s", e->origin);
+	else if (e->line == 0)
+		snprintf(buf, len, "command line");
+	else
+		snprintf(buf, len, "%s:%u", conf_file_path(cf), e->line);
+	return buf;
 }
 
 /* ---------------------------------------------------------------- -T */
@@ -689,13 +809,24 @@ void
 conf_print(FILE *fp, const char *section, const struct conf_key *keys,
     const void *vals)
 {
+	conf_print_src(fp, section, keys, vals, NULL);
+}
+
+void
+conf_print_src(FILE *fp, const char *section, const struct conf_key *keys,
+    const void *vals, const struct conf_file *cf)
+{
 	const struct conf_key *k;
 	const char *s;
+	char src[PATH_MAX + 64];
 
 	fprintf(fp, "[%s]\n", section);
 	for (k = keys; k->name != NULL; k++) {
 		if (k->help != NULL)
 			fprintf(fp, "# %s\n", k->help);
+		if (cf != NULL)
+			fprintf(fp, "# from: %s\n", conf_source(cf, section,
+			    k->name, src, sizeof(src)));
 		fprintf(fp, "%s = ", k->name);
 		switch (k->type) {
 		case CONF_STR:

@@ -30,7 +30,7 @@
 enum conf_type {
 	CONF_STR,	/* char *, strdup'd; freed by conf_free_values() */
 	CONF_INT,	/* long, range [min, max] */
-	CONF_BOOL,	/* bool: yes/no, true/false, on/off, 1/0 */
+	CONF_BOOL,	/* bool: yes/no, y/n, true/false, on/off, 1/0 */
 	CONF_SIZE,	/* size_t with optional K/M/G suffix, range [min, max] */
 	CONF_LIST,	/* char *, comma/space separated list kept as text */
 };
@@ -57,6 +57,15 @@ int	conf_parse(const char *path, const char *text, struct conf_file **out,
  * missing_ok. Returns 0 or -errno (err filled for syntax errors). */
 int	conf_load(const char *path, bool missing_ok, struct conf_file **out,
 	    struct parse_err *err);
+/*
+ * Another program's file in the same syntax, nfs-utils' nfs.conf(5): any
+ * section name ([name "sub"] kept apart), '.' allowed in key names; a
+ * missing file is an empty config. Read with conf_get() only.
+ */
+int	conf_parse_foreign(const char *path, const char *text,
+	    struct conf_file **out, struct parse_err *err);
+int	conf_load_foreign(const char *path, struct conf_file **out,
+	    struct parse_err *err);
 void	conf_file_free(struct conf_file *cf);
 /* An empty config (no file). NULL on allocation failure. */
 struct conf_file *conf_new(void);
@@ -64,7 +73,19 @@ struct conf_file *conf_new(void);
  * -o overrides; messages name "command line"). 0 or -errno. */
 int	conf_add(struct conf_file *cf, const char *section, const char *key,
 	    const char *value);
+/* The same, remembering where the value came from (origin, e.g.
+ * "/etc/nfs.conf:40 [nfsd] udp", is what --print-config shows). */
+int	conf_add_origin(struct conf_file *cf, const char *section,
+	    const char *key, const char *value, const char *origin);
 const char *conf_file_path(const struct conf_file *cf);
+/* The value in force of [section] key as written (the last one), with its
+ * line (0: command line) if line is not NULL; NULL when not set. */
+const char *conf_get(const struct conf_file *cf, const char *section,
+	    const char *key, unsigned *line);
+/* Where that value came from, into buf: "FILE:LINE", "command line", the
+ * origin given to conf_add_origin(), or "default". Returns buf. */
+const char *conf_source(const struct conf_file *cf, const char *section,
+	    const char *key, char *buf, size_t len);
 
 /* Fill vals from the defaults, then from [section] of cf (cf may be NULL).
  * Returns 0, or -EINVAL with err naming the line of an unknown key or bad
@@ -87,5 +108,9 @@ char	**conf_list_split(const char *s);
 /* Print the effective values as an INI section (for -T). */
 void	conf_print(FILE *fp, const char *section, const struct conf_key *keys,
 	    const void *vals);
+/* The same with a "# from: SOURCE" line (conf_source()) above each key. */
+void	conf_print_src(FILE *fp, const char *section,
+	    const struct conf_key *keys, const void *vals,
+	    const struct conf_file *cf);
 
 #endif

@@ -14,18 +14,22 @@
 #include <getopt.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netdb.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "common/nfsconf.h"
 #include "common/util.h"
 
 /* ---------------------------------------------------------------- pidfile */
@@ -402,12 +406,22 @@ prog_name(const char *argv0)
  * it spans lines, descriptions of the daemon's own options printed below.
  */
 static void
-usage(const char *prog, const char *extra_opts, const char *usage_extra)
+usage(FILE *fp, const char *prog, const char *extra_opts,
+    const char *usage_extra)
 {
 	const char *x = usage_extra != NULL ? usage_extra : "";
 	bool lines = strchr(x, '\n') != NULL;
 	size_t n = strlen(x), i, j = 0;
-	char flags[8];
+	char flags[8], ops[64] = "";
+
+	/* "[nthreads]\n  -p ...": operands, then the descriptions */
+	if (lines && *x != ' ' && *x != '\t' &&
+	    (i = strcspn(x, "\n")) < sizeof(ops)) {
+		snprintf(ops, sizeof(ops), " %.*s", (int)i, x);
+		x += i + 1;
+		n = strlen(x);
+		lines = n > 0;
+	}
 
 	/* the common letters a daemon took over mean what it says below */
 #define TAKEN(c)	(strchr(extra_opts, (c)) != NULL)
@@ -415,15 +429,69 @@ usage(const char *prog, const char *extra_opts, const char *usage_extra)
 		if (!TAKEN("dFhTtV"[i]))
 			flags[j++] = "dFhTtV"[i];
 	flags[j] = '\0';
-	printf("usage: %s [-%s]%s%s%s%s%s\n", prog, flags,
+	fprintf(fp, "usage: %s [-%s]%s%s%s%s%s%s\n", prog, flags,
 	    TAKEN('D') ? "" : " [-D facilities]", TAKEN('f') ? "" : " [-f file]",
 	    TAKEN('o') ? "" : " [-o key=value]", !lines && n > 0 ? " " : "",
-	    lines ? "" : x);
+	    lines ? "" : x, ops);
 #undef TAKEN
 	if (lines)
-		printf("%s%s", x, x[n - 1] == '\n' ? "" : "\n");
-	printf("  --config FILE, --check-config, --print-config, "
-	    "--foreground, --no-seccomp, --help, --version\n");
+		fprintf(fp, "%s%s", x, x[n - 1] == '\n' ? "" : "\n");
+	fprintf(fp, "  --config FILE, --check-config, --print-config, "
+	    "--set KEY=VALUE, --nfs-conf FILE,\n  --foreground, --no-seccomp, "
+	    "--help, --version\n");
+}
+
+void
+daemon_usage(const struct daemon_args *da, FILE *fp)
+{
+	usage(fp, da->prog != NULL ? da->prog : "nfs-suite",
+	    da->extra_opts != NULL ? da->extra_opts : "", da->usage_extra);
+}
+
+int
+daemon_usage_error(const struct daemon_args *da, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", da->prog != NULL ? da->prog : "nfs-suite");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	daemon_usage(da, stderr);
+	return 2;
+}
+
+int
+daemon_nfs_conf(struct daemon_args *da, const char *section)
+{
+	struct conf_file *nfs = NULL;
+	struct parse_err perr;
+	const char *path;
+	int rc;
+
+	if ((path = da->nfs_conf) == NULL &&
+	    (path = conf_get(da->cf, "global", "nfs-conf", NULL)) == NULL)
+		path = NFSCONF_DEFAULT_PATH;
+	if (*path == '\0' || da->cf == NULL)
+		return 0;
+	if ((rc = conf_load_foreign(path, &nfs, &perr)) != 0) {
+		if (perr.line != 0)
+			snprintf(da->err, sizeof(da->err), "%s:%u:%u: %s",
+			    path, perr.line, perr.col, perr.msg);
+		else
+			snprintf(da->err, sizeof(da->err), "%s: %s", path,
+			    strerror(-rc));
+		return -EINVAL;
+	}
+	rc = nfsconf_import(da->cf, nfs, section);
+	conf_file_free(nfs);
+	if (rc < 0) {
+		snprintf(da->err, sizeof(da->err), "%s: %s", path,
+		    strerror(-rc));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The long forms every daemon takes; a daemon's own come first. */
@@ -435,8 +503,11 @@ usage(const char *prog, const char *extra_opts, const char *usage_extra)
  */
 #define LONG_COMMON	0x10000
 #define LONG_NO_SECCOMP	(LONG_COMMON + 0x100)	/* no short form */
+#define LONG_NFS_CONF	(LONG_COMMON + 0x101)
 static const struct option common_long[] = {
 	{ "config",		required_argument,	NULL, LONG_COMMON + 'f' },
+	{ "set",		required_argument,	NULL, LONG_COMMON + 'o' },
+	{ "nfs-conf",		required_argument,	NULL, LONG_NFS_CONF },
 	{ "check-config",	no_argument,		NULL, LONG_COMMON + 't' },
 	{ "print-config",	no_argument,		NULL, LONG_COMMON + 'T' },
 	{ "foreground",		no_argument,		NULL, LONG_COMMON + 'F' },
@@ -535,6 +606,9 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 
 	memset(da, 0, sizeof(*da));
 	da->conf_path = CONF_DEFAULT_PATH;
+	da->prog = prog;
+	da->extra_opts = extra_opts != NULL ? extra_opts : "";
+	da->usage_extra = usage_extra;
 	if (optindp != NULL)
 		*optindp = argc;
 	if (extra_opts == NULL)
@@ -569,6 +643,8 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 	optind = 0;	/* glibc: full re-initialisation, for repeated calls */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			da->usage_error = true;
 		if (c == '?') {
 			/* an unknown or ambiguous long option: name it */
 			if (optopt == 0 && optind > 0 && optind <= argc)
@@ -582,14 +658,20 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			goto out;
 		}
 		if (c == ':') {
-			snprintf(da->err, sizeof(da->err),
-			    "option -%c needs an argument", optopt);
+			if (optopt == 0 || optopt >= 256)
+				snprintf(da->err, sizeof(da->err),
+				    "option %s needs an argument",
+				    argv[optind - 1]);
+			else
+				snprintf(da->err, sizeof(da->err),
+				    "option -%c needs an argument", optopt);
 			rc = -EINVAL;
 			goto out;
 		}
 		if (is_extra(c, extra_opts, extra_long)) {
 			if (extra == NULL ||
 			    (rc = extra(c, optarg, arg)) != 0) {
+				da->usage_error = true;
 				if (c >= 256)
 					snprintf(da->err, sizeof(da->err),
 					    "bad value for a long option%s%s",
@@ -609,6 +691,10 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			da->no_seccomp = true;
 			continue;
 		}
+		if (c == LONG_NFS_CONF) {
+			da->nfs_conf = optarg;
+			continue;
+		}
 		if (c >= LONG_COMMON)
 			c -= LONG_COMMON;
 		switch (c) {
@@ -625,6 +711,7 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			break;
 		case 'D':
 			if (log_parse_debug(optarg, &mask) != 0) {
+				da->usage_error = true;
 				snprintf(da->err, sizeof(da->err),
 				    "-D %s: unknown debug facility (call, "
 				    "auth, xprt, export, fh, vfs, state, all)",
@@ -648,10 +735,11 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 			rc = 1;
 			goto out;
 		case 'h':
-			usage(prog, extra_opts, usage_extra);
+			usage(stdout, prog, extra_opts, usage_extra);
 			rc = 1;
 			goto out;
 		default:
+			da->usage_error = true;
 			snprintf(da->err, sizeof(da->err), "unknown option -%c",
 			    c);
 			rc = -EINVAL;
@@ -673,6 +761,7 @@ daemon_parse_args_long(int argc, char **argv, const char *section,
 		goto out;
 	}
 	if ((rc = apply_overrides(da, section, overrides, noverrides)) != 0) {
+		da->usage_error = true;
 		rc = -EINVAL;
 		goto out;
 	}
@@ -686,4 +775,84 @@ out:
 	free(overrides);
 	free(longopts);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- addresses */
+
+/* Append a copy of s to *v (n entries, NULL-terminated) unless there. */
+static int
+vec_add(char ***v, size_t *n, const char *s)
+{
+	char **nv;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	if ((nv = reallocarray(*v, *n + 2, sizeof(*nv))) == NULL)
+		return -ENOMEM;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -ENOMEM;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+void
+daemon_binds_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+daemon_resolve_binds(const char *list, const char *const *extra, char ***out,
+    char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char **names = NULL, **v = NULL, buf[INET6_ADDRSTRLEN + 8];
+	size_t n = 0, i;
+	int rc = 0, g;
+
+	*out = NULL;
+	if ((names = conf_list_split(list)) == NULL)
+		return -ENOMEM;
+	for (i = 0; names[i] != NULL && rc == 0; i++) {
+		if (addr_pton(names[i], &ss, &sl) == 0) {
+			rc = vec_add(&v, &n, names[i]);
+			continue;
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_ADDRCONFIG;
+		if ((g = getaddrinfo(names[i], NULL, &hints, &res)) != 0) {
+			snprintf(err, errlen, "%s: %s", names[i],
+			    gai_strerror(g));
+			rc = -EINVAL;
+			break;
+		}
+		for (ai = res; ai != NULL && rc == 0; ai = ai->ai_next)
+			if ((ai->ai_family == AF_INET ||
+			    ai->ai_family == AF_INET6) &&
+			    addr_ntop(ai->ai_addr, buf, sizeof(buf)) != NULL)
+				rc = vec_add(&v, &n, buf);
+		freeaddrinfo(res);
+	}
+	/* the addresses always added to a non-empty list (rpcbind -h) */
+	for (i = 0; rc == 0 && n > 0 && extra != NULL && extra[i] != NULL; i++)
+		rc = vec_add(&v, &n, extra[i]);
+	free(names);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc != 0) {
+		daemon_binds_free(v);
+		return rc;
+	}
+	*out = v;	/* NULL: the list was empty */
+	return 0;
 }

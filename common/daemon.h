@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Take an exclusive lock on path and write our pid into it. Returns the
  * open fd (kept for the life of the process) or -EAGAIN if another
@@ -37,21 +38,31 @@ unsigned long long priv_bounding_set(void);
 int	priv_lookup(const char *user, uid_t *uid, gid_t *gid);
 
 /*
- * The flags every daemon shares: -F foreground, -f FILE config,
- * -d (debug all, implies -F), -D LIST debug facilities, -t check the
- * configuration and exit, -T print the effective configuration and exit,
- * -o KEY=VALUE override a key of the daemon's section, -V, -h.
+ * The flags every daemon shares, as far as the daemon does not take the
+ * letter over with one of its own (nfs-utils' meaning wins: rpc.nfsd -T is
+ * --no-tcp, rpcbind -f foreground and -h ADDR): -F foreground, -f FILE
+ * config, -d (debug all, implies -F), -D LIST debug facilities, -t check
+ * the configuration and exit, -T print the effective configuration and
+ * exit, -o KEY=VALUE override a key of the daemon's section, -V, -h. The
+ * long forms never clash: --foreground, --config FILE, --check-config,
+ * --print-config, --set KEY=VALUE, --nfs-conf FILE, --no-seccomp, --help,
+ * --version.
  */
 struct conf_file;
 struct daemon_args {
 	bool		 foreground;
-	bool		 check_only;	/* -t */
-	bool		 print_conf;	/* -T */
+	bool		 check_only;	/* --check-config */
+	bool		 print_conf;	/* --print-config */
 	bool		 no_seccomp;	/* --no-seccomp */
+	bool		 usage_error;	/* -EINVAL came from the command line:
+					   print the usage, exit 2 */
 	unsigned	 debug;		/* LOG_D_* mask */
 	const char	*conf_path;	/* -f, or CONF_DEFAULT_PATH */
+	const char	*nfs_conf;	/* --nfs-conf, or NULL */
 	struct conf_file *cf;		/* loaded, with -o applied; caller frees */
 	char		 err[256];	/* message when -EINVAL is returned */
+	/* for daemon_usage() */
+	const char	*prog, *extra_opts, *usage_extra;
 };
 /*
  * Parse argv. Options in extra_opts (getopt syntax) are passed to
@@ -81,5 +92,34 @@ int	daemon_parse_args_long(int argc, char **argv, const char *section,
 	    const char *usage_extra,
 	    int (*extra)(int opt, const char *optarg, void *arg), void *arg,
 	    struct daemon_args *da, int *optindp);
+
+/* Print the usage daemon_parse_args*() printed for -h (to stderr after a
+ * command-line error). */
+void	daemon_usage(const struct daemon_args *da, FILE *fp);
+/*
+ * Report a command-line error or a stray operand: "prog: msg" and the
+ * usage on stderr. Returns 2, the exit status for it.
+ */
+int	daemon_usage_error(const struct daemon_args *da, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Read nfs-utils' nfs.conf (--nfs-conf FILE, else [global] nfs-conf, else
+ * /etc/nfs.conf; empty: none; a missing file is no error) and add to
+ * da->cf's [section] the values it has that da->cf does not (nfsconf.h).
+ * Returns 0, or -EINVAL with da->err set (a syntax error in nfs.conf).
+ */
+int	daemon_nfs_conf(struct daemon_args *da, const char *section);
+
+/*
+ * The addresses to listen on from a bind list (numeric addresses or host
+ * names, as nfs-utils' -H and [nfsd] host take them; names resolved once,
+ * at start), then the extra ones (NULL-terminated, may be NULL) if the
+ * list was not empty. *out: a NULL-terminated vector of numeric addresses
+ * to free with daemon_binds_free(), or NULL for an empty list (the
+ * wildcards). Returns 0, -EINVAL with err set, or -ENOMEM.
+ */
+int	daemon_resolve_binds(const char *list, const char *const *extra,
+	    char ***out, char *err, size_t errlen);
+void	daemon_binds_free(char **v);
 
 #endif

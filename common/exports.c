@@ -67,6 +67,7 @@ exp_errf(struct exp_err *e, const char *file, unsigned line, unsigned col,
 
 	if (e == NULL)
 		return -EINVAL;
+	e->severe = false;
 	str_copy(e->file, file != NULL ? file : "exports", sizeof(e->file));
 	e->pos.line = line;
 	e->pos.col = col;
@@ -76,25 +77,54 @@ exp_errf(struct exp_err *e, const char *file, unsigned line, unsigned col,
 	return -EINVAL;
 }
 
-int
-exp_warnf(struct exp_table *t, const char *file, unsigned line, unsigned col,
-    const char *fmt, ...)
+static int
+warn_va(struct exp_table *t, bool severe, const char *file, unsigned line,
+    unsigned col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+static int
+warn_va(struct exp_table *t, bool severe, const char *file, unsigned line,
+    unsigned col, const char *fmt, va_list ap)
 {
 	struct exp_err *w;
-	va_list ap;
 
 	w = realloc(t->warns, (t->nwarns + 1) * sizeof(*w));
 	if (w == NULL)
 		return -ENOMEM;
 	t->warns = w;
 	w += t->nwarns++;
+	memset(w, 0, sizeof(*w));
 	str_copy(w->file, file != NULL ? file : "exports", sizeof(w->file));
 	w->pos.line = line;
 	w->pos.col = col;
-	va_start(ap, fmt);
+	w->severe = severe;
 	vsnprintf(w->pos.msg, sizeof(w->pos.msg), fmt, ap);
-	va_end(ap);
 	return 0;
+}
+
+int
+exp_warnf(struct exp_table *t, const char *file, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = warn_va(t, false, file, line, col, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+exp_warnf_severe(struct exp_table *t, const char *file, unsigned line,
+    unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = warn_va(t, true, file, line, col, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *
@@ -113,6 +143,13 @@ exp_warnings(const struct exp_table *t, size_t *np)
 {
 	*np = t->nwarns;
 	return t->warns;
+}
+
+const struct exp_err *
+exp_skipped(const struct exp_table *t, size_t *np)
+{
+	*np = t->nskipped;
+	return t->skipped;
 }
 
 size_t
@@ -138,27 +175,33 @@ client_free(struct exp_client *c)
 	free(c);
 }
 
+static void
+export_free(struct exp_export *e)
+{
+	size_t j;
+
+	for (j = 0; j < e->nclients; j++)
+		client_free(e->clients[j]);
+	free(e->clients);
+	free(e->path);
+	free(e);
+}
+
 void
 exp_table_free(struct exp_table *t)
 {
-	struct exp_export *e;
-	size_t i, j;
+	size_t i;
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nexports; i++) {
-		e = t->exports[i];
-		for (j = 0; j < e->nclients; j++)
-			client_free(e->clients[j]);
-		free(e->clients);
-		free(e->path);
-		free(e);
-	}
+	for (i = 0; i < t->nexports; i++)
+		export_free(t->exports[i]);
 	free(t->exports);
 	for (i = 0; i < t->nfiles; i++)
 		free(t->files[i]);
 	free(t->files);
 	free(t->warns);
+	free(t->skipped);
 	exp_showmount_free(t);
 	free(t);
 }
@@ -259,10 +302,10 @@ scan_line(struct scanner *s, struct linebuf *lb, struct exp_err *err)
 		c = s->text[s->off];
 		if (c == '\n') {
 			s->off++;
-			if (inq)
-				break;
 			s->line++;
 			s->col = 1;
+			if (inq)
+				break;
 			return 1;
 		}
 		if (c == '\0')
@@ -586,12 +629,14 @@ export_get(struct exp_table *t, const char *path)
 }
 
 /* Add c (ownership taken) to the export of path; a second entry for the
- * same client is dropped with a warning, as nfs-utils does. */
+ * same client is dropped with a warning, as nfs-utils does (its words;
+ * "incompatible" when the options differ). */
 static int
 add_client(struct exp_table *t, const char *path, struct exp_client *c)
 {
 	struct exp_export *e;
 	struct exp_client **nc, *o;
+	char a[512], b[512];
 	size_t i;
 	int rc;
 
@@ -603,9 +648,21 @@ add_client(struct exp_table *t, const char *path, struct exp_client *c)
 		o = e->clients[i];
 		if (o->type != c->type || strcasecmp(o->name, c->name) != 0)
 			continue;
-		rc = exp_warnf(t, c->where.file, c->where.line, c->where.col,
-		    "duplicate export entry %s %s ignored (first at %s:%u)",
-		    path, c->name, o->where.file, o->where.line);
+		if (exp_format(&o->opts, a, sizeof(a)) != 0 ||
+		    exp_format(&c->opts, b, sizeof(b)) != 0)
+			a[0] = b[0] = '\0';
+		if (o->where.file == c->where.file)
+			rc = exp_warnf_severe(t, c->where.file, c->where.line,
+			    c->where.col, "%sduplicated export entries: "
+			    "%s:%s ignored (first at line %u)",
+			    strcmp(a, b) != 0 ? "incompatible " : "", c->name,
+			    path, o->where.line);
+		else
+			rc = exp_warnf_severe(t, c->where.file, c->where.line,
+			    c->where.col, "%sduplicated export entries: "
+			    "%s:%s ignored (first at %s:%u)",
+			    strcmp(a, b) != 0 ? "incompatible " : "", c->name,
+			    path, o->where.file, o->where.line);
 		client_free(c);
 		return rc;
 	}
@@ -620,13 +677,68 @@ add_client(struct exp_table *t, const char *path, struct exp_client *c)
 	return 0;
 }
 
-/* "name", "name(opts)" or "(opts)" for path, with the line's defaults. */
+/* Does the option list v[0..n) name subtree_check or no_subtree_check? */
+static bool
+mentions_subtree(const struct xchar *v, size_t n)
+{
+	static const char *const words[] = { "subtree_check",
+	    "no_subtree_check" };
+	size_t i, j, start = 0, k, len;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && (v[i].c != ',' || v[i].lit))
+			continue;
+		len = i - start;
+		for (k = 0; k < nitems(words); k++) {
+			if (strlen(words[k]) != len)
+				continue;
+			if (len > 0 && v[start].lit)
+				continue;
+			for (j = 0; j < len && v[start + j].c == words[k][j]; j++)
+				;
+			if (j == len)
+				return true;
+		}
+		start = i + 1;
+	}
+	return false;
+}
+
+/* v[0..n) as text for a message (NULs shown as '?'). */
+static void
+xtext(const struct xchar *v, size_t n, char *buf, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < n && i + 1 < len; i++)
+		buf[i] = v[i].c != '\0' ? v[i].c : '?';
+	buf[i] = '\0';
+}
+
+/* nfs-utils' exportfs warning for an entry that leaves the subtree check
+ * to the default (its words, on one line). */
+static int
+warn_subtree(struct exp_table *t, const char *file, const struct tok *tk,
+    const char *client, const char *path)
+{
+	return exp_warnf(t, file, tk->line, tk->col, "Neither 'subtree_check' "
+	    "or 'no_subtree_check' specified for export \"%s:%s\"; assuming "
+	    "'no_subtree_check'", client, path);
+}
+
+/* "name", "name(opts)" or "(opts)" for path, with the line's defaults.
+ * prev: the token before this one when it was a client without options
+ * (NULL otherwise), for the warning about "host (opts)". */
 static int
 parse_client(struct exp_table *t, const char *path, const struct exp_opts *defs,
-    bool have_defs, const struct xchar *v, size_t n, const struct tok *tk,
+    bool have_defs, bool defs_subtree, const struct xchar *v, size_t n,
+    const struct tok *tk, const struct tok *prev, const struct xchar *pv,
     const char *file, struct exp_err *err)
 {
 	struct exp_client *c;
+	char otext[100], ptext[100];
 	size_t po, pc, i;
 	int rc;
 
@@ -667,10 +779,20 @@ parse_client(struct exp_table *t, const char *path, const struct exp_opts *defs,
 			rc = -ENOMEM;
 			goto fail;
 		}
+		xtext(v, n, otext, sizeof(otext));
 		if ((rc = exp_warnf(t, file, tk->line, tk->col,
-		    "no host given for %s: exported to everyone (write *%s)",
-		    path, po < n ? "(...)" : "")) != 0)
+		    "No host name given with %s %s, suggest *%s to avoid "
+		    "warning", path, otext, otext)) != 0)
 			goto fail;
+		if (prev != NULL) {
+			/* "10.0.0.1 (rw)": two entries, not one */
+			xtext(pv, prev->n, ptext, sizeof(ptext));
+			if ((rc = exp_warnf(t, file, tk->line, tk->col,
+			    "blank between %s and %s: %s gets the default "
+			    "options and everyone gets %s (write %s%s)",
+			    ptext, otext, ptext, otext, ptext, otext)) != 0)
+				goto fail;
+		}
 	} else if ((rc = xstr(v, po, &c->name)) != 0) {
 		if (rc == -EINVAL)
 			rc = exp_errf(err, file, tk->line, tk->col,
@@ -685,10 +807,14 @@ parse_client(struct exp_table *t, const char *path, const struct exp_opts *defs,
 			goto fail;
 	} else if (!have_defs) {
 		if ((rc = exp_warnf(t, file, tk->line, tk->col,
-		    "no options for %s %s: defaults used (write %s(sync))",
+		    "No options for %s %s: suggest %s(sync) to avoid warning",
 		    path, c->name, c->name)) != 0)
 			goto fail;
 	}
+	if ((t->load_flags & EXP_LOAD_WARN_SUBTREE) && !defs_subtree &&
+	    (po == n || !mentions_subtree(v + po + 1, pc - po - 1)) &&
+	    (rc = warn_subtree(t, file, tk, c->name, path)) != 0)
+		goto fail;
 	exp_opts_finish(&c->opts);
 	return add_client(t, path, c);
 fail:
@@ -696,17 +822,39 @@ fail:
 	return rc;
 }
 
+/* What a line changed, to take it back (EXP_LOAD_PARTIAL). */
+struct line_undo {
+	size_t			nexports, nwarns;
+	struct exp_export	*e;		/* the line's export if it */
+	size_t			nclients;	/* existed, and its clients */
+};
+
+static void
+line_undo(struct exp_table *t, const struct line_undo *u)
+{
+	size_t j;
+
+	while (t->nexports > u->nexports)
+		export_free(t->exports[--t->nexports]);
+	if (u->e != NULL) {
+		for (j = u->nclients; j < u->e->nclients; j++)
+			client_free(u->e->clients[j]);
+		u->e->nclients = u->nclients;
+	}
+	t->nwarns = u->nwarns;
+}
+
 static int
 parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
-    struct exp_err *err)
+    struct line_undo *undo, struct exp_err *err)
 {
-	const struct tok *tk = &lb->toks[0];
-	const struct xchar *v = lb->dec + tk->off;
+	const struct tok *tk = &lb->toks[0], *prev = NULL;
+	const struct xchar *v = lb->dec + tk->off, *pv = NULL;
 	struct exp_opts defs;
 	struct exp_client *c;
 	char *raw = NULL, *path = NULL;
 	size_t i, nclients = 0;
-	bool have_defs = false;
+	bool have_defs = false, defs_subtree = false;
 	int rc;
 
 	exp_opts_init(&defs);
@@ -734,6 +882,12 @@ parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
 		    "path must not contain \"..\"");
 		goto out;
 	}
+	for (i = 0; i < t->nexports; i++)
+		if (strcmp(t->exports[i]->path, path) == 0) {
+			undo->e = t->exports[i];
+			undo->nclients = undo->e->nclients;
+			break;
+		}
 	for (i = 1; i < lb->ntoks; i++) {
 		tk = &lb->toks[i];
 		v = lb->dec + tk->off;
@@ -742,12 +896,21 @@ parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
 			    err)) != 0)
 				goto out;
 			have_defs = true;
+			defs_subtree = defs_subtree ||
+			    mentions_subtree(v + 1, tk->n - 1);
+			prev = NULL;
 			continue;
 		}
-		if ((rc = parse_client(t, path, &defs, have_defs, v, tk->n, tk,
-		    file, err)) != 0)
+		if ((rc = parse_client(t, path, &defs, have_defs, defs_subtree,
+		    v, tk->n, tk, prev, pv, file, err)) != 0)
 			goto out;
 		nclients++;
+		/* a client without "(opts)" may be followed by "(opts)" */
+		prev = NULL;
+		if (tk->n > 0 && !(v[tk->n - 1].c == ')' && !v[tk->n - 1].lit)) {
+			prev = tk;
+			pv = v;
+		}
 	}
 	if (nclients == 0) {
 		/* A path alone: everyone, with the defaults (nfs-utils). */
@@ -769,7 +932,9 @@ parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
 		exp_opts_finish(&c->opts);
 		if ((rc = exp_warnf(t, file, tk->line, tk->col,
 		    "no client given for %s: exported to everyone (*)",
-		    path)) != 0) {
+		    path)) != 0 ||
+		    ((t->load_flags & EXP_LOAD_WARN_SUBTREE) && !defs_subtree &&
+		    (rc = warn_subtree(t, file, tk, "*", path)) != 0)) {
 			client_free(c);
 			goto out;
 		}
@@ -782,24 +947,69 @@ out:
 	return rc;
 }
 
-/* Parse text into t; file must live as long as t (it is in t->files). */
+/* Note a line left out by a partial load; 0 or -ENOMEM. */
+static int
+skip_line(struct exp_table *t, const struct exp_err *e)
+{
+	struct exp_err *n;
+
+	n = realloc(t->skipped, (t->nskipped + 1) * sizeof(*n));
+	if (n == NULL)
+		return -ENOMEM;
+	t->skipped = n;
+	t->skipped[t->nskipped++] = *e;
+	return 0;
+}
+
+/*
+ * Parse text into t; file must live as long as t (it is in t->files).
+ * With EXP_LOAD_PARTIAL a line with an error is taken back (what it added
+ * and warned about), noted in t->skipped, and parsing goes on.
+ */
 static int
 parse_into(struct exp_table *t, const char *text, size_t len, const char *file,
     struct exp_err *err)
 {
 	struct scanner s = { text, len, 0, 1, 1, file };
+	bool partial = (t->load_flags & EXP_LOAD_PARTIAL) != 0;
+	struct line_undo undo;
 	struct linebuf lb;
+	struct exp_err e;
 	int rc;
 
 	memset(&lb, 0, sizeof(lb));
-	while ((rc = scan_line(&s, &lb, err)) == 1) {
-		if ((rc = tokenize(&lb)) != 0)
+	for (;;) {
+		memset(&undo, 0, sizeof(undo));
+		undo.nexports = t->nexports;
+		undo.nwarns = t->nwarns;
+		memset(&e, 0, sizeof(e));
+		if ((rc = scan_line(&s, &lb, &e)) == 0)
+			break;			/* the end */
+		if (rc == 1) {
+			if ((rc = tokenize(&lb)) != 0)
+				break;
+			if (lb.ntoks == 0 ||
+			    (rc = parse_line(t, &lb, file, &undo, &e)) == 0)
+				continue;
+		}
+		if (rc != -EINVAL || !partial)
 			break;
-		if (lb.ntoks == 0)
-			continue;
-		if ((rc = parse_line(t, &lb, file, err)) != 0)
+		line_undo(t, &undo);
+		if ((rc = skip_line(t, &e)) != 0)
 			break;
+		/* a NUL stops the scanner where it is: go on after its line */
+		if (s.off < s.len && text[s.off] == '\0') {
+			while (s.off < s.len && text[s.off] != '\n')
+				s.off++;
+			if (s.off < s.len) {
+				s.off++;
+				s.line++;
+				s.col = 1;
+			}
+		}
 	}
+	if (rc != 0 && err != NULL)
+		*err = e;
 	free(lb.raw);
 	free(lb.dec);
 	free(lb.toks);
@@ -934,6 +1144,13 @@ int
 exp_load(const char *file, const char *dir, struct exp_table **tp,
     struct exp_err *err)
 {
+	return exp_load_flags(file, dir, 0, tp, err);
+}
+
+int
+exp_load_flags(const char *file, const char *dir, unsigned flags,
+    struct exp_table **tp, struct exp_err *err)
+{
 	struct exp_table *t;
 	struct dirent **names = NULL;
 	struct stat st;
@@ -943,6 +1160,7 @@ exp_load(const char *file, const char *dir, struct exp_table **tp,
 	*tp = NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return -ENOMEM;
+	t->load_flags = flags;
 	if (file != NULL && (rc = load_one(t, file, err)) != 0)
 		goto out;
 	if (dir != NULL &&

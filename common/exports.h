@@ -129,10 +129,20 @@ struct exp_export {
 
 struct exp_table;
 
-/* A parse or load error: the file plus struct parse_err's position. */
+/* A position and message, as struct parse_err but with room for the
+ * nfs-utils warnings that quote a path and an option list. */
+struct exp_pos {
+	unsigned	line;	/* 1-based; 0 when the error has no position */
+	unsigned	col;	/* 1-based; 0 when unknown */
+	char		msg[384];
+};
+
+/* A parse or load error: the file plus its position. */
 struct exp_err {
 	char		file[256];
-	struct parse_err pos;	/* line 0 when the error has no position */
+	struct exp_pos	pos;	/* line 0 when the error has no position */
+	bool		severe;	/* a warning nfs-utils' exportfs reports as
+				 * an error (exit 1): duplicated entries */
 };
 
 /* Parse exports text (fname is used in errors only; NULL = "exports").
@@ -147,12 +157,28 @@ int	exp_parse(const char *text, size_t len, const char *fname,
  */
 int	exp_load(const char *file, const char *dir, struct exp_table **tp,
 	    struct exp_err *err);
+/*
+ * exp_load() with flags:
+ *	EXP_LOAD_PARTIAL	a line that does not parse is left out (each
+ *				one in exp_skipped()) instead of failing the
+ *				load; a file that cannot be read still fails
+ *	EXP_LOAD_WARN_SUBTREE	warn about entries with neither subtree_check
+ *				nor no_subtree_check, as nfs-utils' exportfs
+ * Returns as exp_load().
+ */
+#define EXP_LOAD_PARTIAL	0x1u
+#define EXP_LOAD_WARN_SUBTREE	0x2u
+int	exp_load_flags(const char *file, const char *dir, unsigned flags,
+	    struct exp_table **tp, struct exp_err *err);
+/* The lines an EXP_LOAD_PARTIAL load left out, with why (file order). */
+const struct exp_err *exp_skipped(const struct exp_table *t, size_t *np);
 void	exp_table_free(struct exp_table *t);
 
 /* "file:line:col: msg" (or "file: msg" without a position); returns buf. */
 const char *exp_err_fmt(const struct exp_err *e, char *buf, size_t len);
 /* Warnings the parse or resolve step recorded (no client given, no
- * options, duplicate entries, names that did not resolve). */
+ * options, a blank before "(options)", duplicate entries, names that did
+ * not resolve), in nfs-utils' words where nfs-utils has the warning. */
 const struct exp_err *exp_warnings(const struct exp_table *t, size_t *np);
 
 /*

@@ -27,6 +27,9 @@ struct exp_table {
 	size_t			nfiles;
 	struct exp_err		*warns;
 	size_t			nwarns;
+	struct exp_err		*skipped;	/* EXP_LOAD_PARTIAL */
+	size_t			nskipped;
+	unsigned		load_flags;	/* EXP_LOAD_*, while parsing */
 	struct exp_mnt_export	*mnt;		/* exp_showmount() */
 	size_t			nmnt;
 	uint64_t		hash;
@@ -38,6 +41,10 @@ int	exp_errf(struct exp_err *e, const char *file, unsigned line,
 	    __attribute__((format(printf, 5, 6)));
 /* Record a warning in the table; returns 0 or -ENOMEM. */
 int	exp_warnf(struct exp_table *t, const char *file, unsigned line,
+	    unsigned col, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* The same, for what nfs-utils' exportfs reports as an error. */
+int	exp_warnf_severe(struct exp_table *t, const char *file, unsigned line,
 	    unsigned col, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 

@@ -259,7 +259,8 @@ exp_live_load(const struct exp_live_src *src, bool ignore_etab,
 	rc = exp_live_from_table(t, out);
 	if (rc == -EEXIST) {
 		snprintf(err->file, sizeof(err->file), "%s", src->file);
-		parse_err_set(&err->pos, 0, 0,
+		err->pos.line = err->pos.col = 0;
+		snprintf(err->pos.msg, sizeof(err->pos.msg),
 		    "two export paths hash to the same export id");
 	}
 	return rc;

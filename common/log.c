@@ -1,7 +1,15 @@
 /*
  * log.c: stderr when in the foreground, syslog otherwise. The settings are
  * process-wide by nature (like openlog(3)); they are written once at start.
+ *
+ * The ident is the program's name ("rpc.mountd"), as nfs-utils' daemons
+ * use, so that `journalctl -t rpc.mountd` and syslog filters find us.
+ * In the foreground under systemd, stderr is a stream to the journal
+ * ($JOURNAL_STREAM names its device and inode, sd_journal_stream_fd(3)):
+ * the journal adds time and ident itself, so a line is then only "<N>"
+ * (the syslog priority, which journald strips and records) and the text.
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -15,6 +23,7 @@
 #include "common/log.h"
 
 static int		log_fg = 1;
+static int		log_journal;	/* stderr is the journal's stream */
 static const char	*log_ident = "nfs-suite";
 static unsigned		log_dmask;
 static unsigned		log_burst = 5;	/* RATELOG_BURST */
@@ -24,9 +33,31 @@ log_init(int foreground, const char *ident)
 {
 	log_fg = foreground;
 	log_ident = ident;
+	log_journal = foreground && log_stderr_is_journal();
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
+}
+
+int
+log_stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	int n = 0;
+
+	if (v == NULL || sscanf(v, "%llu:%llu%n", &dev, &ino, &n) != 2 ||
+	    v[n] != '\0' || fstat(2, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
+int
+log_to_journal(void)
+{
+	return log_journal;
 }
 
 int
@@ -106,7 +137,10 @@ vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_fg) {
+	if (log_journal)
+		fprintf(stderr, "<%d>%s%s%s\n", pri, msg, suffix ? ": " : "",
+		    suffix ? suffix : "");
+	else if (log_fg) {
 		struct timespec ts;
 		struct tm tm;
 		char tbuf[32];

@@ -19,10 +19,15 @@
 
 #define PRINTFLIKE(f, a)	__attribute__((format(printf, f, a)))
 
-/* Set up logging; ident names the daemon ("rpcbind"). */
+/* Set up logging; ident is the program's name ("rpc.mountd"), the syslog
+ * tag. In the foreground with stderr the journal's stream ($JOURNAL_STREAM
+ * matches it), lines are "<priority>text": journald adds time and ident. */
 void	log_init(int foreground, const char *ident);
 /* As set by log_init(): stderr (1) or syslog (0), and the ident. */
 int	log_foreground(void);
+/* 1 if log_init() chose the journal format; and the test it uses. */
+int	log_to_journal(void);
+int	log_stderr_is_journal(void);
 const char *log_ident_name(void);
 /* Enable debug facilities (LOG_D_*); verbose also turns on log_info. */
 void	log_set_debug(unsigned mask);

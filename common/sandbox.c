@@ -259,6 +259,7 @@ static struct {
 	uint32_t	arch;		/* native, as in siginfo's si_arch */
 	int		fd;		/* stderr, or a socket to syslog */
 	int		syslog;		/* fd is a syslog datagram socket */
+	int		journal;	/* fd is stderr, the journal's stream */
 	char		ident[48];
 } trap;
 
@@ -304,6 +305,9 @@ sigsys(int sig, siginfo_t *si, void *ctx)
 		n = put_str(buf, n, sizeof(buf), "[");
 		n = put_num(buf, n, sizeof(buf), (unsigned long)getpid(), 10);
 		n = put_str(buf, n, sizeof(buf), "]: ");
+	} else if (trap.journal) {
+		/* LOG_CRIT; the journal adds the time and ident */
+		n = put_str(buf, n, sizeof(buf), "<2>");
 	} else {
 		n = put_str(buf, n, sizeof(buf), trap.ident);
 		n = put_str(buf, n, sizeof(buf), ": ");
@@ -354,6 +358,7 @@ trap_setup(void)
 	}
 	str_copy(trap.ident, id != NULL ? id : "nfs-suite", sizeof(trap.ident));
 	trap.fd = STDERR_FILENO;
+	trap.journal = log_to_journal();
 	if (log_foreground())
 		return;
 	memset(&sun, 0, sizeof(sun));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/nfsconf.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 
@@ -19,6 +20,9 @@ static const struct conf_key global_keys[] = {
 	{ "log-burst", CONF_INT, offsetof(struct suite_conf, log_burst), "5",
 	    0, 1000000, "refusals of one kind logged every 5 s before they "
 	    "are only counted (0: log every one)" },
+	K("nfs-conf", CONF_STR, nfs_conf, NFSCONF_DEFAULT_PATH,
+	    "nfs-utils' nfs.conf(5), read for the keys this file does not set "
+	    "(empty: none; --nfs-conf overrides)"),
 	CONF_KEY_END
 };
 static const struct conf_key exports_keys[] = {
@@ -98,8 +102,15 @@ suite_conf_free(struct suite_conf *sc)
 void
 suite_conf_print(FILE *fp, const struct suite_conf *sc)
 {
-	conf_print(fp, "global", global_keys, sc);
-	conf_print(fp, "exports", exports_keys, sc);
+	suite_conf_print_src(fp, sc, NULL);
+}
+
+void
+suite_conf_print_src(FILE *fp, const struct suite_conf *sc,
+    const struct conf_file *cf)
+{
+	conf_print_src(fp, "global", global_keys, sc, cf);
+	conf_print_src(fp, "exports", exports_keys, sc, cf);
 }
 
 struct exp_live_src

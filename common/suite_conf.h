@@ -8,6 +8,7 @@
  *	state-dir = /var/lib/nfs-suite	fh.key, rmtab, etab, *.exports-hash
  *	seccomp = yes			every daemon's allow-list (sandbox.h)
  *	log-burst = 5			refusals of a kind logged per 5 s
+ *	nfs-conf = /etc/nfs.conf	nfs-utils' file, read too (nfsconf.h)
  *	[exports]
  *	file = /etc/exports
  *	dir = /etc/exports.d
@@ -27,6 +28,7 @@ struct suite_conf {
 	char	*state_dir;
 	bool	 seccomp;
 	long	 log_burst;
+	char	*nfs_conf;
 	char	*exports_file;
 	char	*exports_dir;
 	char	*etab_conf;		/* as configured */
@@ -62,8 +64,11 @@ void	suite_conf_free(struct suite_conf *sc);
  * free with suite_conf_free()). Returns 0 or -EINVAL with err positioned. */
 int	suite_conf_global(const struct conf_file *cf, struct suite_conf *sc,
 	    struct parse_err *err);
-/* Print both sections as -T does. */
+/* Print both sections as --print-config does. */
 void	suite_conf_print(FILE *fp, const struct suite_conf *sc);
+/* The same saying where each value came from (conf_print_src()). */
+void	suite_conf_print_src(FILE *fp, const struct suite_conf *sc,
+	    const struct conf_file *cf);
 /* Where exports come from. */
 struct exp_live_src suite_conf_src(const struct suite_conf *sc);
 /*

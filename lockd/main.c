@@ -25,6 +25,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -43,6 +44,7 @@ struct lockd_conf {
 	long	 host_idle;
 	long	 statd_timeout;
 	bool	 udp;
+	struct rpc_stats_conf stats;
 };
 
 #define K(n, t, f, d, lo, hi, h) \
@@ -70,6 +72,7 @@ static const struct conf_key lockd_keys[] = {
 	    "seconds before a host holding nothing is unmonitored"),
 	K("statd-timeout", CONF_INT, statd_timeout, "5", 1, 60,
 	    "seconds to wait for the local statd"),
+	RPC_STATS_CONF_KEYS(struct lockd_conf, stats, "rpc.lockd"),
 	CONF_KEY_END
 };
 #undef K
@@ -244,20 +247,29 @@ main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {
+		if (da.usage_error)
+			return daemon_usage_error(&da, "%s", da.err);
 		fprintf(stderr, "rpc.lockd: %s\n", da.err);
 		return 2;
 	}
 	if (oi < argc) {
-		fprintf(stderr, "rpc.lockd: unexpected argument \"%s\"\n",
+		(void)daemon_usage_error(&da, "unexpected argument \"%s\"",
 		    argv[oi]);
+		conf_file_free(da.cf);
 		return 2;
+	}
+	if (daemon_nfs_conf(&da, "lockd") != 0) {
+		fprintf(stderr, "rpc.lockd: %s\n", da.err);
+		conf_file_free(da.cf);
+		return 1;
 	}
 	if (apply_config(&da, &o) != 0)
 		return 1;
 	if (da.print_conf || da.check_only) {
 		if (da.print_conf) {
-			conf_print(stdout, "lockd", lockd_keys, &conf);
-			suite_conf_print(stdout, &sconf);
+			conf_print_src(stdout, "lockd", lockd_keys, &conf,
+			    da.cf);
+			suite_conf_print_src(stdout, &sconf, da.cf);
 			rc = 0;
 		} else
 			rc = suite_conf_check_exports(&sconf, "rpc.lockd");
@@ -324,6 +336,11 @@ main(int argc, char **argv)
 	if ((rc = rpc_srv_listen_std(srv, (int)conf.port,
 	    bind[0] != NULL ? (const char *const *)bind : NULL)) != 0)
 		fatalx("listen on port %ld: %s", conf.port, strerror(-rc));
+	if ((rc = rpc_srv_stats_setup(srv, "rpc.lockd", &conf.stats, msg,
+	    sizeof(msg))) < 0)
+		fatalx("%s", msg);
+	else if (rc > 0)
+		log_warnx("%s", msg);
 	memset(&ccfg, 0, sizeof(ccfg));
 	ccfg.udp4_fd = callback_socket(AF_INET);
 	ccfg.udp6_fd = callback_socket(AF_INET6);

@@ -5,23 +5,38 @@
  * rpc.rquotad load on SIGHUP.
  *
  *	exportfs [-v]			list the exported table
- *	exportfs -r [-i]		re-export: etab = /etc/exports + exports.d
- *	exportfs -a [-i]		export all: etab += the exports files
- *	exportfs [-o opts] client:/path	add or replace one entry
+ *	exportfs -s			the same as exports(5) lines
+ *	exportfs -r			re-export: etab = /etc/exports + exports.d
+ *	exportfs -a			export all: etab += the exports files
+ *	exportfs [-i] [-o opts] client:/path	add or replace one entry
  *	exportfs -u client:/path	remove one entry
  *	exportfs -ua			remove every entry
- *	exportfs -s			print the exported table as exports text
+ *	exportfs -f			have the daemons reload the table
+ *
+ * The flags mean what they mean in nfs-utils' exportfs(8) (-d KIND is
+ * accepted, -f flushes); the suite's own switches are --config FILE (also
+ * "-f FILE", as the units write it), -S/--state-dir, -e/--exports,
+ * -E/--exports-dir. Listings are byte for byte those of nfs-utils 2.6
+ * (Debian 12) on a host whose kernel has nfsd: same order (nfs-utils' hash
+ * lists, see nu_order()), same options, -s escaping.
  *
  * Every change is made as text: the current table is serialized
  * (exp_serialize: one canonical "path\tclient(opts)" line per entry),
  * lines are dropped, replaced or added, and the result is parsed again to
- * validate it before it is written atomically. A broken exports file
- * changes nothing: the old etab keeps serving. After writing, exportfs
- * sends SIGHUP to the daemons that are running (their pidfiles are locked
- * while they run) and waits, bounded, until each one's ack file
+ * validate it before it is written atomically. The exports files are read
+ * whole: each line that does not parse is reported (file:line:col) and,
+ * when a table is already published, nothing changes (the old etab keeps
+ * serving); with no etab yet (a fresh server) the lines that parse are
+ * published, as nfs-utils would, and exportfs exits 1. After writing,
+ * exportfs sends SIGHUP to the daemons that are running (their pidfiles
+ * are locked while they run) and waits, bounded, until each one's ack file
  * (<state-dir>/rpc.mountd.exports-hash, rpc.nfsd.exports-hash,
  * rpc.lockd.exports-hash, rpc.rquotad.exports-hash) shows the hash of the
  * new table (the contract in common/exports_live.h).
+ *
+ * Exit status, as nfs-utils: 0; 1 when something was reported as an error
+ * (a line that does not parse, a duplicated entry, a path that cannot be
+ * exported, a daemon that did not confirm); 2 for a bad command line.
  *
  * This is one file on purpose: the build links it alone into exportfs.
  */
@@ -31,9 +46,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -93,24 +110,49 @@ struct lines {
 };
 
 struct ctx {
-	bool		 all, reexport, unexport, ignore, verbose, show;
+	bool		 all, reexport, unexport, ignore, verbose, show, flush;
 	const char	*opts;
 	const char	*conf_path;
 	bool		 explicit_conf;
 	struct suite_overrides o;	/* -S -e -E */
 	struct exportfs_conf xc;
 	struct suite_conf sc;
-	int		 status;
 };
+
+/* The exit status of a bad command line (nfs-utils' tools say 1; the
+ * suite's tools all say 2, as getopt-style tools usually do). */
+#define EXIT_USAGE	2
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: exportfs [-adfhirsuvV] [-o options] [-f config] "
-	    "[-S state-dir]\n"
-	    "                [-e exports] [-E exports.d] "
-	    "[client:/path ...]\n");
+	    "usage: exportfs [-adfhioruvs] [-d kind] [-o options] "
+	    "[client:/path ...]\n"
+	    "       exportfs [--config FILE] [-S state-dir] [-e exports] "
+	    "[-E exports.d] ...\n"
+	    "       exportfs --help | --version\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	    "  (none)        list the exported table (-v: with options)\n"
+	    "  -s            list it as exports(5) lines\n"
+	    "  -r            re-export: the table becomes the exports files\n"
+	    "  -a            export every entry of the exports files\n"
+	    "  -u            unexport client:/path (-ua: everything)\n"
+	    "  -o OPTIONS    options for the client:/path operands\n"
+	    "  -i            ignore the exports files for the operands\n"
+	    "  -f            have the daemons reload the exported table\n"
+	    "  -v            verbose\n"
+	    "  -d KIND       accepted (nfs-utils' debug kinds)\n"
+	    "  --config FILE the suite's configuration (also -f FILE)\n"
+	    "  -S, --state-dir DIR, -e, --exports FILE, -E, --exports-dir DIR\n"
+	    "                override the configured paths\n"
+	    "  -h, --help    this help;  -V, --version  the version\n");
 }
 
 static void
@@ -195,34 +237,110 @@ lines_put(struct lines *ls, char *path, char *client, char *text)
 	return lines_add(ls, path, client, text);
 }
 
+/* One entry of a table, and its index in table order. */
+struct ent {
+	const struct exp_export	*e;
+	const struct exp_client	*c;
+	size_t			 k;
+	unsigned		 file;	/* rank of c->where.file */
+};
+
+static int
+ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->c->where.line != y->c->where.line)
+		return x->c->where.line < y->c->where.line ? -1 : 1;
+	if (x->c->where.col != y->c->where.col)
+		return x->c->where.col < y->c->where.col ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
 /*
- * A table as lines: exp_serialize() writes one line per entry, export by
- * export and client by client, so line k is the k-th (export, client).
+ * The entries of t in the order they were written: file by file, line by
+ * line (a table groups the entries of a path; an etab written in file
+ * order gives the file order back). Files are ranked as first met in table
+ * order. *vp is malloc'd (NULL with *np 0 if empty).
+ */
+static int
+table_ents(const struct exp_table *t, struct ent **vp, size_t *np)
+{
+	const struct exp_export *e;
+	const char **files = NULL;
+	struct ent *v;
+	size_t i, j, f, nf = 0, n = 0;
+
+	*vp = NULL;
+	*np = 0;
+	for (i = 0; i < exp_count(t); i++)
+		n += exp_at(t, i)->nclients;
+	if (n == 0)
+		return 0;
+	if ((v = malloc(n * sizeof(*v))) == NULL ||
+	    (files = malloc(n * sizeof(*files))) == NULL) {
+		free(v);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (i = 0; i < exp_count(t); i++) {
+		e = exp_at(t, i);
+		for (j = 0; j < e->nclients; j++) {
+			for (f = 0; f < nf; f++)
+				if (files[f] == e->clients[j]->where.file)
+					break;
+			if (f == nf)
+				files[nf++] = e->clients[j]->where.file;
+			v[n].e = e;
+			v[n].c = e->clients[j];
+			v[n].k = n;
+			v[n++].file = (unsigned)f;
+		}
+	}
+	free(files);
+	qsort(v, n, sizeof(*v), ent_cmp);
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/*
+ * A table as lines, in the order they were written (table_ents()):
+ * exp_serialize() writes one line per entry, export by export and client
+ * by client, so its line k is the k-th (export, client) in table order.
  */
 static int
 table_lines(const struct exp_table *t, struct lines *ls)
 {
-	const struct exp_export *e;
-	char *text, *p, *nl;
-	size_t i, j;
+	char *text = NULL, *p, *nl, **at = NULL;
+	struct ent *v = NULL;
+	size_t i, n;
 	int rc;
 
-	if ((rc = exp_serialize(t, &text, NULL)) != 0)
-		return rc;
-	p = text;
-	for (i = 0; i < exp_count(t) && rc == 0; i++) {
-		e = exp_at(t, i);
-		for (j = 0; j < e->nclients && rc == 0; j++) {
-			if ((nl = strchr(p, '\n')) == NULL) {
-				rc = -EINVAL;	/* cannot happen */
-				break;
-			}
-			rc = lines_put(ls, strdup(e->path),
-			    strdup(e->clients[j]->name),
-			    strndup(p, (size_t)(nl - p) + 1));
-			p = nl + 1;
+	if ((rc = table_ents(t, &v, &n)) != 0 || n == 0 ||
+	    (rc = exp_serialize(t, &text, NULL)) != 0)
+		goto out;
+	if ((at = malloc(n * sizeof(*at))) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (p = text, i = 0; i < n; i++, p = nl + 1) {
+		at[i] = p;
+		if ((nl = strchr(p, '\n')) == NULL) {
+			rc = -EINVAL;	/* cannot happen */
+			goto out;
 		}
 	}
+	for (i = 0; i < n && rc == 0; i++) {
+		p = at[v[i].k];
+		rc = lines_put(ls, strdup(v[i].e->path), strdup(v[i].c->name),
+		    strndup(p, (size_t)(strchr(p, '\n') - p) + 1));
+	}
+out:
+	free(at);
+	free(v);
 	free(text);
 	return rc;
 }
@@ -250,7 +368,7 @@ static void
 print_err(const struct exp_err *err, int rc)
 {
 	struct exp_err e = *err;
-	char buf[600];
+	char buf[1024];
 
 	if (e.pos.msg[0] == '\0')
 		snprintf(e.pos.msg, sizeof(e.pos.msg), "%s", strerror(-rc));
@@ -276,9 +394,10 @@ nz(const char *s)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-/* The exports files (nothing with -i). NULL after printing an error. */
+/* The exports files (nothing with -i), loaded with EXP_LOAD_* flags.
+ * NULL after printing an error. */
 static struct exp_table *
-load_files(struct ctx *c)
+load_files(struct ctx *c, unsigned flags)
 {
 	struct exp_table *t;
 	struct exp_err err;
@@ -288,7 +407,8 @@ load_files(struct ctx *c)
 	if (c->ignore)
 		rc = exp_parse("", 0, "exports", &t, &err);
 	else
-		rc = exp_load(nz(c->sc.exports_file), nz(c->sc.exports_dir), &t, &err);
+		rc = exp_load_flags(nz(c->sc.exports_file),
+		    nz(c->sc.exports_dir), flags, &t, &err);
 	if (rc != 0) {
 		print_err(&err, rc);
 		return NULL;
@@ -296,7 +416,43 @@ load_files(struct ctx *c)
 	return t;
 }
 
-/* What the daemons serve: the etab, or the exports files without one. */
+/* Print the lines a partial load left out; returns how many. */
+static size_t
+print_skipped(const struct exp_table *t)
+{
+	const struct exp_err *e;
+	char buf[1024];
+	size_t i, n;
+
+	e = exp_skipped(t, &n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "exportfs: %s\n",
+		    exp_err_fmt(&e[i], buf, sizeof(buf)));
+	return n;
+}
+
+/* Print a table's warnings; returns 1 if nfs-utils would call one of them
+ * an error (exit 1), else 0. */
+static int
+print_warnings(const struct exp_table *t)
+{
+	const struct exp_err *w;
+	char buf[1024];
+	size_t i, n;
+	int rc = 0;
+
+	w = exp_warnings(t, &n);
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "exportfs: %s\n",
+		    exp_err_fmt(&w[i], buf, sizeof(buf)));
+		if (w[i].severe)
+			rc = 1;
+	}
+	return rc;
+}
+
+/* What the daemons serve: the etab, or without one the exports files
+ * (their lines that parse: what exportfs -r would publish). */
 static struct exp_table *
 load_current(struct ctx *c)
 {
@@ -308,7 +464,8 @@ load_current(struct ctx *c)
 	if (etab_exists(c))
 		rc = exp_load(c->sc.etab, NULL, &t, &err);
 	else
-		rc = exp_load(nz(c->sc.exports_file), nz(c->sc.exports_dir), &t, &err);
+		rc = exp_load_flags(nz(c->sc.exports_file),
+		    nz(c->sc.exports_dir), EXP_LOAD_PARTIAL, &t, &err);
 	if (rc != 0) {
 		print_err(&err, rc);
 		return NULL;
@@ -318,65 +475,233 @@ load_current(struct ctx *c)
 
 /* ---------------------------------------------------------------- listing */
 
-/* nfs-utils lists by client class in this order. */
-static const enum exp_client_type list_order[] = {
-	EXP_CL_ANY, EXP_CL_SUBNET, EXP_CL_WILDCARD, EXP_CL_NETGROUP,
-	EXP_CL_HOST,
-};
+/*
+ * nfs-utils keeps its table in one list per client type (host, subnet,
+ * wildcard, netgroup, anyone: MCL_FQDN .. MCL_ANONYMOUS), each threaded
+ * through a 1021-bucket hash of the path: an entry whose bucket is empty
+ * goes to the front of its type's list, else right after the last entry of
+ * its bucket. exportfs -r inserts the exports files' entries in file order
+ * and writes the etab in list order; exportfs (listing) reads that etab,
+ * inserting again, and prints in list order. nu_order() is one such pass.
+ */
+#define NU_HASH_SIZE	1021
+#define NU_NTYPES	5
+#define NIL		SIZE_MAX
 
+static unsigned
+nu_type(const struct exp_client *c)
+{
+	switch (c->type) {
+	case EXP_CL_HOST:	return 0;
+	case EXP_CL_SUBNET:	return 1;
+	case EXP_CL_WILDCARD:	return 2;
+	case EXP_CL_NETGROUP:	return 3;
+	default:		return 4;
+	}
+}
+
+/* nfs-utils' strtoint() % HASH_TABLE_SIZE (char is signed there). */
+static size_t
+nu_hash(const char *path)
+{
+	unsigned n = 0;
+	int i;
+
+	for (i = 0; path[i] != '\0'; i++)
+		n += (unsigned)((int)(signed char)path[i] * i);
+	return n % NU_HASH_SIZE;
+}
+
+/* Insert v[0..n) in order and replace v by the lists' order. */
+static int
+nu_order(struct ent *v, size_t n)
+{
+	size_t *next = NULL, *first = NULL, *last = NULL, head[NU_NTYPES];
+	struct ent *out = NULL;
+	size_t i, k, b, o = 0;
+	unsigned ty;
+	int rc = -ENOMEM;
+
+	if (n == 0)
+		return 0;
+	if ((next = malloc(n * sizeof(*next))) == NULL ||
+	    (first = malloc(NU_NTYPES * NU_HASH_SIZE * sizeof(*first))) ==
+	    NULL ||
+	    (last = malloc(NU_NTYPES * NU_HASH_SIZE * sizeof(*last))) == NULL ||
+	    (out = malloc(n * sizeof(*out))) == NULL)
+		goto out;
+	for (i = 0; i < NU_NTYPES * NU_HASH_SIZE; i++)
+		first[i] = last[i] = NIL;
+	for (ty = 0; ty < NU_NTYPES; ty++)
+		head[ty] = NIL;
+	for (i = 0; i < n; i++) {
+		ty = nu_type(v[i].c);
+		b = ty * NU_HASH_SIZE + nu_hash(v[i].e->path);
+		if (first[b] == NIL) {
+			first[b] = last[b] = i;
+			next[i] = head[ty];
+			head[ty] = i;
+		} else {
+			next[i] = next[last[b]];
+			next[last[b]] = i;
+			last[b] = i;
+		}
+	}
+	for (ty = 0; ty < NU_NTYPES; ty++)
+		for (k = head[ty]; k != NIL; k = next[k])
+			out[o++] = v[k];
+	memcpy(v, out, n * sizeof(*v));
+	rc = 0;
+out:
+	free(next);
+	free(first);
+	free(last);
+	free(out);
+	return rc;
+}
+
+/* Append to buf at *off, nfs-utils' dumpopt(): c then the text. */
+static void
+nu_opt(char *buf, size_t len, size_t *off, char *c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void
+nu_opt(char *buf, size_t len, size_t *off, char *c, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*off + 1 < len)
+		buf[(*off)++] = *c;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*off = *off + (size_t)r < len ? *off + (size_t)r : len - 1;
+	*c = ',';
+}
+
+/*
+ * The options as nfs-utils' exportfs -v and -s print them (dump(), and
+ * secinfo_show() with the kernel's secinfo flags ro, insecure,
+ * root_squash, all_squash): "(sync,wdelay,hide,no_subtree_check,sec=sys,
+ * rw,secure,root_squash,no_all_squash)". Unlike exp_format() it says
+ * nothing for subtree_check, as nfs-utils.
+ */
+static void
+nu_opts(const struct exp_opts *o, char *buf, size_t len)
+{
+	uint32_t fl = o->flags, f;
+	size_t off = 0;
+	unsigned i, j;
+	char c = '(';
+
+	buf[0] = '\0';
+	nu_opt(buf, len, &off, &c, "%s", fl & EXP_F_ASYNC ? "async" : "sync");
+	nu_opt(buf, len, &off, &c, "%s", fl & EXP_F_WDELAY ? "wdelay" :
+	    "no_wdelay");
+	nu_opt(buf, len, &off, &c, "%s", fl & EXP_F_NOHIDE ? "nohide" : "hide");
+	if (fl & EXP_F_CROSSMNT)
+		nu_opt(buf, len, &off, &c, "crossmnt");
+	if (!(fl & EXP_F_SUBTREE_CHECK))
+		nu_opt(buf, len, &off, &c, "no_subtree_check");
+	if (fl & EXP_F_INSECURE_LOCKS)
+		nu_opt(buf, len, &off, &c, "insecure_locks");
+	if (fl & EXP_F_NORDIRPLUS)
+		nu_opt(buf, len, &off, &c, "nordirplus");
+	if (fl & EXP_F_SECURITY_LABEL)
+		nu_opt(buf, len, &off, &c, "security_label");
+	if (fl & EXP_F_NO_ACL)
+		nu_opt(buf, len, &off, &c, "no_acl");
+	if (fl & EXP_F_PNFS)
+		nu_opt(buf, len, &off, &c, "pnfs");
+	if (o->fsid_type == EXP_FSID_NUM)
+		nu_opt(buf, len, &off, &c, "fsid=%d", (int)(int32_t)o->fsid);
+	else if (o->fsid_type == EXP_FSID_UUID)
+		nu_opt(buf, len, &off, &c, "fsid=%s", o->uuid_text);
+	if (o->mountpoint != NULL)
+		nu_opt(buf, len, &off, &c, "mountpoint%s%s",
+		    o->mountpoint[0] != '\0' ? "=" : "", o->mountpoint);
+	if (o->anonuid != EXP_ANON_DEFAULT)
+		nu_opt(buf, len, &off, &c, "anonuid=%d", (int)(int32_t)o->anonuid);
+	if (o->anongid != EXP_ANON_DEFAULT)
+		nu_opt(buf, len, &off, &c, "anongid=%d", (int)(int32_t)o->anongid);
+	for (i = 0; i < o->nsec; i = j) {
+		f = o->sec[i].flags;
+		nu_opt(buf, len, &off, &c, "sec=%s",
+		    exp_sec_name(o->sec[i].flavor));
+		for (j = i + 1; j < o->nsec && o->sec[j].flags == f; j++) {
+			c = ':';
+			nu_opt(buf, len, &off, &c, "%s",
+			    exp_sec_name(o->sec[j].flavor));
+		}
+		nu_opt(buf, len, &off, &c, "%s", f & EXP_F_RO ? "ro" : "rw");
+		nu_opt(buf, len, &off, &c, "%s", f & EXP_F_INSECURE ?
+		    "insecure" : "secure");
+		nu_opt(buf, len, &off, &c, "%s", f & EXP_F_ROOT_SQUASH ?
+		    "root_squash" : "no_root_squash");
+		nu_opt(buf, len, &off, &c, "%s", f & EXP_F_ALL_SQUASH ?
+		    "all_squash" : "no_all_squash");
+	}
+	if (off + 1 < len) {
+		buf[off++] = ')';
+		buf[off] = '\0';
+	}
+}
+
+/* nfs-utils' qword_add() of a path: blank, tab, newline and backslash as
+ * \ooo, then a blank. */
+static void
+put_qword(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			printf("\\%03o", (unsigned char)*s);
+		else
+			putchar(*s);
+	putchar(' ');
+}
+
+/* exportfs, -v, -s: nfs-utils' dump(). */
 static int
 list(struct ctx *c)
 {
-	const struct exp_export *e;
-	const struct exp_client *cl;
 	struct exp_table *t;
+	struct ent *v = NULL;
 	char opts[4096];
-	const char *name;
-	size_t i, j, k;
+	const char *name, *path;
+	size_t i, n;
+	int rc = 1;
 
 	if ((t = load_current(c)) == NULL)
 		return 1;
-	for (k = 0; k < nitems(list_order); k++)
-		for (i = 0; i < exp_count(t); i++) {
-			e = exp_at(t, i);
-			for (j = 0; j < e->nclients; j++) {
-				cl = e->clients[j];
-				if (cl->type != list_order[k])
-					continue;
-				name = cl->type == EXP_CL_ANY ? "<world>" :
-				    cl->name;
-				if (strlen(e->path) > 14)
-					printf("%s\n\t\t%s", e->path, name);
-				else
-					printf("%-14s\t%s", e->path, name);
-				if (c->verbose && exp_format(&cl->opts, opts,
-				    sizeof(opts)) == 0)
-					printf("%s", opts);
-				printf("\n");
-			}
-		}
-	exp_table_free(t);
-	return 0;
-}
-
-static int
-show(struct ctx *c)
-{
-	struct exp_table *t;
-	char *text;
-	int rc;
-
-	if ((t = load_current(c)) == NULL)
-		return 1;
-	rc = exp_serialize(t, &text, NULL);
-	exp_table_free(t);
-	if (rc != 0) {
-		fprintf(stderr, "exportfs: %s\n", strerror(-rc));
-		return 1;
+	/* as if the table was just published: two passes */
+	if (table_ents(t, &v, &n) != 0 || nu_order(v, n) != 0 ||
+	    nu_order(v, n) != 0) {
+		fprintf(stderr, "exportfs: out of memory\n");
+		goto out;
 	}
-	fputs(text, stdout);
-	free(text);
-	return 0;
+	for (i = 0; i < n; i++) {
+		path = v[i].e->path;
+		name = v[i].c->type != EXP_CL_ANY ? v[i].c->name :
+		    c->show ? "*" : "<world>";
+		if (c->show) {
+			put_qword(path);
+			printf(" %s", name);
+		} else if (strlen(path) > 14)
+			printf("%-14s\n\t\t%s", path, name);
+		else
+			printf("%-14s\t%s", path, name);
+		if (c->verbose || c->show) {
+			nu_opts(&v[i].c->opts, opts, sizeof(opts));
+			fputs(opts, stdout);
+		}
+		putchar('\n');
+	}
+	rc = fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+out:
+	free(v);
+	exp_table_free(t);
+	return rc;
 }
 
 /* ------------------------------------------------------------ operands */
@@ -635,26 +960,45 @@ notify(struct ctx *c, uint64_t hash)
 
 /* ------------------------------------------------------------ changes */
 
-/* Warn about what the daemons will not be able to serve. */
-static void
-warn_table(const struct exp_table *t)
+/* What the daemons will not be able to serve, in nfs-utils' words (once a
+ * path). Returns 1 if something was reported (nfs-utils exits 1), else 0. */
+static int
+validate(const struct exp_table *t)
 {
-	const struct exp_err *w;
 	struct stat st;
-	char buf[600];
-	size_t i, n;
+	const char *p;
+	size_t i;
+	int rc = 0;
 
-	w = exp_warnings(t, &n);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "exportfs: %s\n",
-		    exp_err_fmt(&w[i], buf, sizeof(buf)));
-	for (i = 0; i < exp_count(t); i++)
-		if (stat(exp_at(t, i)->path, &st) != 0)
-			fprintf(stderr, "exportfs: Failed to stat %s: %s\n",
-			    exp_at(t, i)->path, strerror(errno));
-		else if (!S_ISDIR(st.st_mode))
-			fprintf(stderr, "exportfs: %s is not a directory\n",
-			    exp_at(t, i)->path);
+	for (i = 0; i < exp_count(t); i++) {
+		p = exp_at(t, i)->path;
+		if (stat(p, &st) != 0) {
+			fprintf(stderr, "exportfs: Failed to stat %s: %s\n", p,
+			    strerror(errno));
+			rc = 1;
+		} else if (!S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "exportfs: %s is not a directory. "
+			    "Remote access will fail\n", p);
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+/* -v: "exporting client:/path" for what -r or -a takes from the files, in
+ * the order nfs-utils' export_all() goes. */
+static int
+print_exporting(const struct exp_table *ft)
+{
+	struct ent *v = NULL;
+	size_t i, n;
+	int rc;
+
+	if ((rc = table_ents(ft, &v, &n)) == 0 && (rc = nu_order(v, n)) == 0)
+		for (i = 0; i < n; i++)
+			printf("exporting %s:%s\n", v[i].c->name, v[i].e->path);
+	free(v);
+	return rc;
 }
 
 static const char etab_header[] =
@@ -668,14 +1012,34 @@ change(struct ctx *c, int argc, char **argv)
 	struct exp_table *t = NULL, *ft = NULL;
 	struct exp_err err;
 	char *text = NULL, *out = NULL;
-	size_t len, i;
+	size_t len, i, nskipped = 0;
+	unsigned flags;
 	int rc = 1, r, bad = 0;
+	bool from_files = c->reexport || (c->all && !c->unexport);
 
-	/* The exports files, parsed first: broken ones change nothing. */
-	if ((c->reexport || c->all || (argc > 0 && !c->unexport &&
-	    c->opts == NULL)) && !c->ignore) {
-		if ((ft = load_files(c)) == NULL)
+	/*
+	 * The exports files, read whole: every bad line is reported. With a
+	 * table published, a bad line changes nothing; without one (a fresh
+	 * server) the good lines are published and the exit status says 1.
+	 */
+	if ((from_files || (argc > 0 && !c->unexport && c->opts == NULL)) &&
+	    !c->ignore) {
+		flags = EXP_LOAD_PARTIAL;
+		if (from_files)
+			flags |= EXP_LOAD_WARN_SUBTREE;
+		if ((ft = load_files(c, flags)) == NULL)
 			goto out;
+		if (from_files) {
+			nskipped = print_skipped(ft);
+			if (nskipped > 0 && etab_exists(c)) {
+				fprintf(stderr, "exportfs: %s not changed: the "
+				    "exports files have %zu bad line%s\n",
+				    c->sc.etab, nskipped,
+				    nskipped == 1 ? "" : "s");
+				goto out;
+			}
+			bad |= print_warnings(ft);
+		}
 		if (table_lines(ft, &files) != 0)
 			goto nomem;
 	}
@@ -691,11 +1055,16 @@ change(struct ctx *c, int argc, char **argv)
 		t = NULL;
 	}
 	if (c->unexport) {
-		for (i = 0; i < (size_t)argc; i++)
+		for (i = 0; i < (size_t)argc; i++) {
 			if (unexport_operand(&cur, argv[i]) != 0)
 				bad = 1;
+			else if (c->verbose)
+				printf("unexporting %s\n", argv[i]);
+		}
 	} else {
-		if (c->reexport || c->all)
+		if (from_files) {
+			if (c->verbose && print_exporting(ft) != 0)
+				goto nomem;
 			for (i = 0; i < files.n; i++) {
 				r = lines_put(&cur, strdup(files.v[i].path),
 				    strdup(files.v[i].client),
@@ -703,6 +1072,7 @@ change(struct ctx *c, int argc, char **argv)
 				if (r != 0)
 					goto nomem;
 			}
+		}
 		for (i = 0; i < (size_t)argc; i++) {
 			struct lines one = { NULL, 0, 0 };
 			size_t k;
@@ -714,6 +1084,9 @@ change(struct ctx *c, int argc, char **argv)
 				continue;
 			}
 			for (k = 0; k < one.n; k++) {
+				if (c->verbose)
+					printf("exporting %s:%s\n",
+					    one.v[k].client, one.v[k].path);
 				r = lines_put(&cur, one.v[k].path,
 				    one.v[k].client, one.v[k].text);
 				one.v[k].path = one.v[k].client =
@@ -740,12 +1113,8 @@ change(struct ctx *c, int argc, char **argv)
 		print_err(&err, r);
 		goto out;
 	}
-	if ((c->reexport || c->all || argc > 0) && !c->unexport)
-		warn_table(t);
-	if (c->verbose)
-		for (i = 0; i < cur.n; i++)
-			printf("exporting %s:%s\n", cur.v[i].client,
-			    cur.v[i].path);
+	if ((from_files || argc > 0) && !c->unexport)
+		bad |= validate(t);
 	if ((out = malloc(sizeof(etab_header) + len)) == NULL)
 		goto nomem;
 	memcpy(out, etab_header, sizeof(etab_header) - 1);
@@ -756,7 +1125,12 @@ change(struct ctx *c, int argc, char **argv)
 		fprintf(stderr, "exportfs: %s: %s\n", c->sc.etab, strerror(-r));
 		goto out;
 	}
-	rc = notify(c, exp_table_hash(t)) | bad;
+	if (nskipped > 0)
+		fprintf(stderr, "exportfs: no exported table yet: published "
+		    "the entries that parse, without the %zu bad line%s\n",
+		    nskipped, nskipped == 1 ? "" : "s");
+	fflush(stdout);
+	rc = notify(c, exp_table_hash(t)) | bad | (nskipped > 0);
 	goto out;
 nomem:
 	fprintf(stderr, "exportfs: out of memory\n");
@@ -768,6 +1142,23 @@ out:
 	lines_free(&files);
 	free(text);
 	free(out);
+	return rc;
+}
+
+/* -f: nfs-utils flushes the kernel's export cache; here the daemons load
+ * the published table again (and resolve its host names again). */
+static int
+flush(struct ctx *c)
+{
+	struct exp_table *t;
+	int rc;
+
+	if (!etab_exists(c))
+		return 0;
+	if ((t = load_current(c)) == NULL)
+		return 1;
+	rc = notify(c, exp_table_hash(t));
+	exp_table_free(t);
 	return rc;
 }
 
@@ -825,11 +1216,11 @@ configure(struct ctx *c)
 
 /*
  * nfs-utils' -f (flush the kernel's cache) takes no argument; the suite's
- * -f FILE names the config. A lone "-f" followed by a word that is not an
- * option nor a client:/path operand is the config; otherwise it is the
- * flush flag, accepted and ignored (there is no kernel export cache).
+ * -f FILE names the config (the units write it so). A "-f" followed by a
+ * word that is not an option nor a client:/path operand is the config;
+ * otherwise it is the flush flag. --config FILE says it unambiguously.
  */
-static int
+static void
 take_conf_flag(struct ctx *c, int *argcp, char **argv)
 {
 	int i, j, argc = *argcp;
@@ -850,29 +1241,61 @@ take_conf_flag(struct ctx *c, int *argcp, char **argv)
 		}
 	}
 	*argcp = argc;
-	return 0;
 }
+
+/* A command-line mistake: the message, the usage, exit status 2. */
+static int
+bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		fputs("exportfs: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+enum { OPT_CONFIG = 256 };
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help",	 no_argument,	    NULL, 'h' },
+		{ "version",	 no_argument,	    NULL, 'V' },
+		{ "config",	 required_argument, NULL, OPT_CONFIG },
+		{ "state-dir",	 required_argument, NULL, 'S' },
+		{ "exports",	 required_argument, NULL, 'e' },
+		{ "exports-dir", required_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct ctx c;
-	int ch, rc;
+	int ch, i, rc;
 
 	memset(&c, 0, sizeof(c));
 	c.conf_path = CONF_DEFAULT_PATH;
 	take_conf_flag(&c, &argc, argv);
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+adfhio:rsuvVS:e:E:")) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ad:fhio:rsuvVS:e:E:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			c.all = true;
 			break;
 		case 'd':
+			break;	/* nfs-utils' debug kinds: nothing to say */
 		case 'f':
-			break;	/* accepted: nothing to flush or debug */
+			c.flush = true;
+			break;
 		case 'h':
-			usage(stdout);
+			help();
 			return 0;
 		case 'i':
 			c.ignore = true;
@@ -893,8 +1316,12 @@ main(int argc, char **argv)
 			c.verbose = true;
 			break;
 		case 'V':
-			printf("exportfs nfs-suite %s\n", PACKAGE_VERSION);
+			printf("exportfs (nfs-suite) %s\n", PACKAGE_VERSION);
 			return 0;
+		case OPT_CONFIG:
+			c.conf_path = optarg;
+			c.explicit_conf = true;
+			break;
 		case 'S':
 			c.o.state_dir = optarg;
 			break;
@@ -904,29 +1331,39 @@ main(int argc, char **argv)
 		case 'E':
 			c.o.exports_dir = optarg;
 			break;
+		case ':':
+			return bad_usage("option %s needs an argument",
+			    argv[optind - 1]);
 		default:
-			fprintf(stderr, "exportfs: bad option -%c\n", optopt);
-			usage(stderr);
-			return 1;
+			if (optopt != 0)
+				return bad_usage("unknown option -%c", optopt);
+			return bad_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	/* the combinations nfs-utils refuses, and operands that are not
+	 * client:/path (nfs-utils: "Invalid export syntax") */
+	if (argc > 0 && (c.all || c.reexport))
+		return bad_usage("extra arguments are not permitted with -a "
+		    "or -r");
+	if (c.ignore && (c.all || c.reexport || c.unexport))
+		return bad_usage("-i not meaningful with -a, -r or -u");
+	if (c.reexport && c.unexport)
+		return bad_usage("-r and -u are incompatible");
+	for (i = 0; i < argc; i++)
+		if (strstr(argv[i], ":/") == NULL)
+			return bad_usage("Invalid export syntax: %s", argv[i]);
+	if (c.unexport && !c.all && argc == 0)
+		return bad_usage("-u needs client:/path or -a");
+	if (c.opts != NULL && argc == 0)
+		return bad_usage("-o needs client:/path");
+	if (c.opts != NULL && c.unexport)
+		return bad_usage("-o not meaningful with -u");
 	if (configure(&c) != 0)
 		return 1;
-	if (c.unexport && c.reexport) {
-		fprintf(stderr, "exportfs: -r and -u cannot be combined\n");
-		rc = 1;
-	} else if (c.unexport && !c.all && argc == 0) {
-		fprintf(stderr, "exportfs: -u needs client:/path or -a\n");
-		rc = 1;
-	} else if (c.opts != NULL && argc == 0) {
-		fprintf(stderr, "exportfs: -o needs client:/path\n");
-		rc = 1;
-	} else if (c.show)
-		rc = show(&c);
-	else if (!c.all && !c.reexport && !c.unexport && argc == 0)
-		rc = list(&c);
+	if (!c.all && !c.reexport && !c.unexport && argc == 0)
+		rc = c.flush ? flush(&c) : list(&c);
 	else
 		rc = change(&c, argc, argv);
 	conf_free_values(exportfs_keys, &c.xc);

@@ -1,12 +1,22 @@
 /*
  * main.c: rpc.nfsd: flags, configuration, exports, listeners on 2049,
  * registration, privileges, the loop.
+ *
+ * The command line is nfs-utils' rpc.nfsd(8): [nthreads], -p, -N/-V, -t/-T,
+ * -u/-U, -H, -s, -d. As with knfsd, "rpc.nfsd N" while one runs changes
+ * its number of threads and "rpc.nfsd 0" stops it: the command finds the
+ * daemon by its locked pid file, writes N to <pidfile>.ctl and sends it
+ * SIGUSR2 (0: SIGTERM), then waits until the daemon removed the file (or
+ * exited).
  */
 #include <linux/capability.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
@@ -22,6 +32,7 @@
 #include "common/hostcache.h"
 #include "common/log.h"
 #include "common/rpc/rpc_gss.h"
+#include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -34,6 +45,9 @@ struct nfsd_conf {
 	long	 port;
 	long	 threads;
 	bool	 udp;
+	bool	 tcp;
+	bool	 vers2;
+	bool	 vers3;
 	char	*bind;
 	char	*pidfile;
 	long	 max_conns;
@@ -42,16 +56,24 @@ struct nfsd_conf {
 	long	 open_files_idle;
 	long	 drc_size;
 	bool	 manage_gids;
+	struct rpc_stats_conf stats;
 };
 
 #define K(n, t, f, d, lo, hi, h) \
 	{ n, t, offsetof(struct nfsd_conf, f), d, lo, hi, h }
 static const struct conf_key nfsd_keys[] = {
 	K("port", CONF_INT, port, "2049", 1, 65535, "port for TCP and UDP"),
-	K("threads", CONF_INT, threads, "16", 1, 512, "worker threads"),
-	K("udp", CONF_BOOL, udp, "yes", 0, 0, "serve UDP as well as TCP"),
+	K("threads", CONF_INT, threads, "8", 1, 512, "worker threads"),
+	K("udp", CONF_BOOL, udp, "no", 0, 0,
+	    "serve over UDP (-u/-U; Debian 12: no)"),
+	K("tcp", CONF_BOOL, tcp, "yes", 0, 0, "serve over TCP (-t/-T)"),
+	K("vers2", CONF_BOOL, vers2, "no", 0, 0,
+	    "serve NFS version 2 (-V 2/-N 2; Debian 12: no)"),
+	K("vers3", CONF_BOOL, vers3, "yes", 0, 0,
+	    "serve NFS version 3 (-V 3/-N 3)"),
 	K("bind", CONF_LIST, bind, NULL, 0, 0,
-	    "addresses to listen on (empty: all, IPv4 and IPv6)"),
+	    "addresses or host names to listen on (-H; nfs.conf: host; "
+	    "empty: all, IPv4 and IPv6)"),
 	K("pidfile", CONF_STR, pidfile, RUNSTATEDIR "/rpc.nfsd.pid", 0, 0,
 	    "pid file, locked while running"),
 	K("max-connections", CONF_INT, max_conns, "1024", 4, 65536,
@@ -66,32 +88,293 @@ static const struct conf_key nfsd_keys[] = {
 	    "entries in the duplicate request cache"),
 	K("manage-gids", CONF_BOOL, manage_gids, "no", 0, 0,
 	    "take supplementary groups from the server's user database"),
+	RPC_STATS_CONF_KEYS(struct nfsd_conf, stats, "rpc.nfsd"),
 	CONF_KEY_END
 };
 #undef K
 
+/* The command line, as keys of [nfsd] added after the files (so that it
+ * wins and --print-config says "command line"). */
 struct overrides {
 	struct suite_overrides	 s;
-	long			 port;
+	const char		*port;
+	int			 udp, tcp;	/* -1: not given */
+	int			 vers2, vers3;
+	char			 hosts[1024];	/* -H, comma separated */
+	bool			 syslog;
+	bool			 debug;
 };
+
+#define OPT_RDMA	300
+
+static const struct option nfsd_long[] = {
+	{ "debug",		no_argument,		NULL, 'd' },
+	{ "host",		required_argument,	NULL, 'H' },
+	{ "port",		required_argument,	NULL, 'p' },
+	{ "no-nfs-version",	required_argument,	NULL, 'N' },
+	{ "nfs-version",	required_argument,	NULL, 'V' },
+	{ "syslog",		no_argument,		NULL, 's' },
+	{ "tcp",		no_argument,		NULL, 't' },
+	{ "no-tcp",		no_argument,		NULL, 'T' },
+	{ "udp",		no_argument,		NULL, 'u' },
+	{ "no-udp",		no_argument,		NULL, 'U' },
+	{ "rdma",		optional_argument,	NULL, OPT_RDMA },
+	{ "lease-time",		required_argument,	NULL, 'L' },
+	{ "grace-time",		required_argument,	NULL, 'G' },
+	{ "state-dir",		required_argument,	NULL, 'S' },
+	{ "exports-file",	required_argument,	NULL, 'e' },
+	{ "exports-dir",	required_argument,	NULL, 'E' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+#define NFSD_OPTS	SUITE_CONF_OPTS "dH:p:N:V:stTuUrL:G:"
+#define NFSD_USAGE \
+	"[nthreads]\n" \
+	"  nthreads\t\tworker threads ([nfsd] threads, 8); with an " \
+	    "rpc.nfsd running:\n\t\t\tchange its count, 0 stops it\n" \
+	"  -p, --port PORT\tport ([nfsd] port, 2049)\n" \
+	"  -H, --host ADDR\tlisten on ADDR only (again for more; " \
+	    "[nfsd] bind)\n" \
+	"  -N, --no-nfs-version V\tdo not serve NFS version V (2, 3)\n" \
+	"  -V, --nfs-version V\tserve NFS version V ([nfsd] vers2, vers3)\n" \
+	"  -t, --tcp / -T, --no-tcp\tserve over TCP or not ([nfsd] tcp)\n" \
+	"  -u, --udp / -U, --no-udp\tserve over UDP or not ([nfsd] udp)\n" \
+	"  -s, --syslog\t\tlog to syslog even in the foreground\n" \
+	"  -d, --debug\t\tlog debug messages\n" \
+	"  -L, -G\t\taccepted; NFSv4 is not served, NLM's grace is " \
+	    "[lockd] grace-period\n" \
+	"  -S, --state-dir DIR\tstate directory ([global] state-dir)\n" \
+	"  -e, --exports-file FILE\texports file ([exports] file)\n" \
+	"  -E, --exports-dir DIR\texports directory ([exports] dir)\n"
 
 static struct nfsd	nfsd;
 static struct nfsd_conf	conf;
 static struct rpc_gss_config gconf;
 static struct suite_conf sconf;
 static char		ack_path[PATH_MAX];
+static char		ctl_path[PATH_MAX];
 static struct exp_live_src xsrc;
+static struct rpc_program nfs_prog;
+static struct rpc_version nfs_vers[2];
+
+/* -N / -V: 2 and 3 switch a version; NFSv4 is not served here, so -N 4
+ * (Debian's RPCNFSDOPTS often has it) is what is done anyway. */
+static int
+nfs_version_opt(struct overrides *o, const char *arg, bool on)
+{
+	if (strcmp(arg, "2") == 0)
+		o->vers2 = on;
+	else if (strcmp(arg, "3") == 0)
+		o->vers3 = on;
+	else if (strcmp(arg, "4") == 0 || strcmp(arg, "4.0") == 0 ||
+	    strcmp(arg, "4.1") == 0 || strcmp(arg, "4.2") == 0) {
+		if (on)
+			fprintf(stderr, "rpc.nfsd: NFS version %s is not "
+			    "served by nfs-suite (versions 2 and 3 only)\n",
+			    arg);
+	} else
+		return -EINVAL;
+	return 0;
+}
 
 static int
 extra_opt(int opt, const char *arg, void *p)
 {
 	struct overrides *o = p;
+	long port;
+	size_t n;
 
 	if (suite_conf_opt(&o->s, opt, arg) == 0)
 		return 0;
-	if (opt == 'p')
-		return parse_port(arg, 1, &o->port);
+	switch (opt) {
+	case 'p':
+		if (parse_port(arg, 1, &port) != 0)
+			return -EINVAL;
+		o->port = arg;
+		return 0;
+	case 'H':
+		n = strlen(o->hosts);
+		if (snprintf(o->hosts + n, sizeof(o->hosts) - n, "%s%s",
+		    n > 0 ? "," : "", arg) >= (int)(sizeof(o->hosts) - n))
+			return -EINVAL;
+		return 0;
+	case 'N':
+		return nfs_version_opt(o, arg, false);
+	case 'V':
+		return nfs_version_opt(o, arg, true);
+	case 't':
+	case 'T':
+		o->tcp = opt == 't';
+		return 0;
+	case 'u':
+	case 'U':
+		o->udp = opt == 'u';
+		return 0;
+	case 's':
+		o->syslog = true;
+		return 0;
+	case 'd':
+		o->debug = true;
+		return 0;
+	case 'r':
+	case OPT_RDMA:
+		fprintf(stderr, "rpc.nfsd: RDMA is not served by nfs-suite\n");
+		return -EINVAL;
+	case 'L':
+	case 'G':
+		/* nothing here to set: no NFSv4 leases; NLM's grace is
+		 * rpc.lockd's */
+		return 0;
+	}
 	return -EINVAL;
+}
+
+/* The command line's settings into [nfsd], after the files. */
+static int
+add_overrides(struct conf_file *cf, const struct overrides *o)
+{
+	int rc = 0;
+
+#define ADD(k, v)	do { if (rc == 0) rc = conf_add(cf, "nfsd", k, v); } while (0)
+	if (o->port != NULL)
+		ADD("port", o->port);
+	if (o->hosts[0] != '\0')
+		ADD("bind", o->hosts);
+	if (o->udp >= 0)
+		ADD("udp", o->udp ? "yes" : "no");
+	if (o->tcp >= 0)
+		ADD("tcp", o->tcp ? "yes" : "no");
+	if (o->vers2 >= 0)
+		ADD("vers2", o->vers2 ? "yes" : "no");
+	if (o->vers3 >= 0)
+		ADD("vers3", o->vers3 ? "yes" : "no");
+#undef ADD
+	return rc;
+}
+
+/*
+ * Is an rpc.nfsd running with this pid file? Its pid, 0 if none runs, or
+ * -errno. It holds an flock(2) on the file while it runs.
+ */
+static long
+running_pid(const char *pidfile)
+{
+	char buf[32];
+	ssize_t n;
+	long pid;
+	int fd;
+
+	if ((fd = open(pidfile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? 0 : -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != EWOULDBLOCK) {
+		pid = -errno;
+		close(fd);
+		return pid;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	return pid > 1 ? pid : -EIO;
+}
+
+/*
+ * rpc.nfsd N with one running: tell it (0: stop it) and wait until it has
+ * done so. Returns the exit status.
+ */
+static int
+control_running(long pid, long n)
+{
+	char buf[32];
+	int i, len, rc;
+
+	if (n == 0) {
+		if (kill((pid_t)pid, SIGTERM) != 0) {
+			fprintf(stderr, "rpc.nfsd: stopping pid %ld: %s\n", pid,
+			    strerror(errno));
+			return 1;
+		}
+		/* it unregisters, then the pid file lock goes with it */
+		for (i = 0; i < 600; i++) {
+			if (running_pid(conf.pidfile) != pid)
+				return 0;
+			usleep(50 * 1000);
+		}
+		fprintf(stderr, "rpc.nfsd: pid %ld still running 30 s after "
+		    "SIGTERM\n", pid);
+		return 1;
+	}
+	len = snprintf(buf, sizeof(buf), "threads %ld\n", n);
+	if ((rc = atomic_write_file(ctl_path, buf, (size_t)len, 0600)) != 0) {
+		fprintf(stderr, "rpc.nfsd: %s: %s\n", ctl_path, strerror(-rc));
+		return 1;
+	}
+	if (kill((pid_t)pid, SIGUSR2) != 0) {
+		fprintf(stderr, "rpc.nfsd: signalling pid %ld: %s\n", pid,
+		    strerror(errno));
+		unlink(ctl_path);
+		return 1;
+	}
+	for (i = 0; i < 200; i++) {
+		if (access(ctl_path, F_OK) != 0)
+			return 0;
+		usleep(50 * 1000);
+	}
+	unlink(ctl_path);
+	fprintf(stderr, "rpc.nfsd: pid %ld did not take the new thread count "
+	    "within 10 s\n", pid);
+	return 1;
+}
+
+/* SIGUSR2: <pidfile>.ctl says "threads N" (written by rpc.nfsd N). */
+static void
+take_control(struct rpc_srv *srv)
+{
+	struct stat st;
+	char buf[64];
+	ssize_t len;
+	long n;
+	char *end;
+	int fd, rc;
+
+	if ((fd = open(ctl_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno != ENOENT)
+			log_warn("%s", ctl_path);
+		return;
+	}
+	/* only what root (or whoever runs us) wrote */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		log_warnx("%s: not a file of ours: ignored", ctl_path);
+		close(fd);
+		return;
+	}
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0) {
+		(void)unlink(ctl_path);
+		return;
+	}
+	buf[len] = '\0';
+	errno = 0;
+	if (strncmp(buf, "threads ", 8) != 0 ||
+	    (n = strtol(buf + 8, &end, 10)) < 1 || n > 512 || errno != 0 ||
+	    (*end != '\n' && *end != '\0')) {
+		log_warnx("%s: expected \"threads N\" (1 to 512)", ctl_path);
+		(void)unlink(ctl_path);
+		return;
+	}
+	if ((rc = rpc_srv_set_threads(srv, (unsigned)n)) != 0)
+		log_warnx("changing to %ld threads: %s", n, strerror(-rc));
+	/* gone once done: what rpc.nfsd N waits for */
+	(void)unlink(ctl_path);
+	log_notice("%u threads", rpc_srv_threads(srv));
 }
 
 /* Once a second, in the loop thread: what the denial limiters counted. */
@@ -151,14 +434,34 @@ on_signal(struct rpc_srv *srv, int sig, void *arg)
 	case SIGINT:
 		rpc_srv_stop(srv);
 		break;
+	case SIGUSR2:
+		take_control(srv);
+		break;
 	}
+}
+
+/* The versions switched on, in a program of our own. */
+static int
+select_versions(void)
+{
+	const struct rpc_program *p = nfsd_program(&nfsd);
+	unsigned i, n = 0;
+
+	nfs_prog = *p;
+	for (i = 0; i < p->nversions && n < nitems(nfs_vers); i++)
+		if ((p->versions[i].vers == 2 && conf.vers2) ||
+		    (p->versions[i].vers == 3 && conf.vers3))
+			nfs_vers[n++] = p->versions[i];
+	nfs_prog.versions = nfs_vers;
+	nfs_prog.nversions = n;
+	return n > 0 ? 0 : -EINVAL;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct daemon_args da;
-	struct overrides o = { 0 };
+	struct overrides o;
 	struct parse_err perr;
 	struct rpc_srv_config sc;
 	struct rpc_srv *srv;
@@ -167,19 +470,47 @@ main(int argc, char **argv)
 	char **binds = NULL;
 	const char *cpath;
 	int rc, oi, sigfd, pidfd;
+	long nthreads = -1, running;
 	unsigned long long caps;
-	char msg[256];
+	char msg[256], *end;
 
-	rc = daemon_parse_args(argc, argv, "nfsd", SUITE_CONF_OPTS "p:",
-	    SUITE_CONF_USAGE "  -p port\tport ([nfsd] port, 2049)\n",
-	    extra_opt, &o, &da, &oi);
+	memset(&o, 0, sizeof(o));
+	o.udp = o.tcp = o.vers2 = o.vers3 = -1;
+	rc = daemon_parse_args_long(argc, argv, "nfsd", NFSD_OPTS, nfsd_long,
+	    NFSD_USAGE, extra_opt, &o, &da, &oi);
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {
+		if (da.usage_error)
+			return daemon_usage_error(&da, "%s", da.err);
 		fprintf(stderr, "rpc.nfsd: %s\n", da.err);
-		return 2;
+		return 1;
 	}
-	log_init(da.foreground, "rpc.nfsd");
+	if (oi < argc) {
+		errno = 0;
+		nthreads = strtol(argv[oi], &end, 10);
+		if (oi + 1 < argc || *argv[oi] == '\0' || *end != '\0' ||
+		    errno != 0 || nthreads < 0 || nthreads > 512) {
+			rc = daemon_usage_error(&da, "unexpected argument "
+			    "\"%s\" (the number of threads: 0 to 512)",
+			    argv[oi + (oi + 1 < argc && *end == '\0')]);
+			conf_file_free(da.cf);
+			return rc;
+		}
+	}
+	if (daemon_nfs_conf(&da, "nfsd") != 0 ||
+	    add_overrides(da.cf, &o) != 0 ||
+	    (nthreads > 0 && conf_add(da.cf, "nfsd", "threads",
+	    argv[oi]) != 0)) {
+		fprintf(stderr, "rpc.nfsd: %s\n", da.err[0] != '\0' ? da.err :
+		    "out of memory");
+		conf_file_free(da.cf);
+		return 1;
+	}
+	if (o.debug)
+		da.debug |= LOG_D_ALL;
+	/* -s: syslog even in the foreground (nfs-utils logs to stderr) */
+	log_init(da.foreground && !o.syslog, "rpc.nfsd");
 	/* malloc's thresholds: see rpc_srv_new() (common/rpc/server.c) */
 	log_set_debug(da.debug);
 	cpath = da.cf != NULL ? conf_file_path(da.cf) : da.conf_path;
@@ -192,21 +523,46 @@ main(int argc, char **argv)
 			    perr.col, perr.msg);
 		else
 			fprintf(stderr, "%s: %s\n", cpath, perr.msg);
+		conf_file_free(da.cf);
 		return 1;
 	}
-	if (o.port != 0)
-		conf.port = o.port;
 	log_set_burst((unsigned)sconf.log_burst);
 	if (suite_conf_ack_path(&sconf, "rpc.nfsd", ack_path,
 	    sizeof(ack_path)) != 0)
 		fatalx("state directory path too long");
-	if (da.print_conf || da.check_only) {
-		if (da.print_conf) {
-			suite_conf_print(stdout, &sconf);
-			conf_print(stdout, "nfsd", nfsd_keys, &conf);
-			conf_print(stdout, "gss", rpc_gss_conf_keys, &gconf);
-			rc = 0;
-		} else
+	if ((size_t)snprintf(ctl_path, sizeof(ctl_path), "%s.ctl",
+	    conf.pidfile) >= sizeof(ctl_path))
+		fatalx("pidfile path too long");
+	rc = 0;
+	if (!da.print_conf && !da.check_only) {
+		if (!conf.vers2 && !conf.vers3) {
+			fprintf(stderr, "rpc.nfsd: no NFS version to serve "
+			    "(vers2 and vers3 are both off)\n");
+			rc = 1;
+		} else if (!conf.udp && !conf.tcp) {
+			fprintf(stderr, "rpc.nfsd: no transport to serve "
+			    "(udp and tcp are both off)\n");
+			rc = 1;
+		} else if (nthreads >= 0) {
+			/* rpc.nfsd N: a running one changes, 0 stops it */
+			running = running_pid(conf.pidfile);
+			if (running > 0)
+				rc = control_running(running, nthreads);
+			else if (nthreads == 0)
+				rc = 0;		/* nothing to stop */
+			if (running > 0 || nthreads == 0) {
+				da.check_only = true;	/* done: free, exit */
+				rc = rc == 0 ? 0 : 1;
+			}
+		}
+	}
+	if (da.print_conf || da.check_only || rc != 0) {
+		if (rc == 0 && da.print_conf) {
+			suite_conf_print_src(stdout, &sconf, da.cf);
+			conf_print_src(stdout, "nfsd", nfsd_keys, &conf, da.cf);
+			conf_print_src(stdout, "gss", rpc_gss_conf_keys, &gconf,
+			    da.cf);
+		} else if (rc == 0 && nthreads < 0)
 			rc = suite_conf_check_exports(&sconf, "rpc.nfsd");
 		conf_free_values(nfsd_keys, &conf);
 		conf_free_values(rpc_gss_conf_keys, &gconf);
@@ -254,6 +610,8 @@ main(int argc, char **argv)
 	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
 		fatalx("out of memory");
 
+	if (select_versions() != 0)
+		fatalx("no NFS version to serve");
 	memset(&sc, 0, sizeof(sc));
 	sc.nthreads = (unsigned)conf.threads;
 	sc.max_conns = (unsigned)conf.max_conns;
@@ -261,16 +619,24 @@ main(int argc, char **argv)
 	sc.max_record = NFSD_WTMAX + 64 * 1024;
 	sc.queue_max = (unsigned)conf.threads * 64;
 	sc.no_udp = !conf.udp;
+	sc.no_tcp = !conf.tcp;
 	if ((srv = rpc_srv_new(&sc)) == NULL)
 		fatalx("out of memory");
-	rpc_srv_add_program(srv, nfsd_program(&nfsd));
+	rpc_srv_add_program(srv, &nfs_prog);
 	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
 		fatalx("out of memory");
-	if ((binds = conf_list_split(conf.bind)) == NULL)
-		fatalx("out of memory");
+	if (daemon_resolve_binds(conf.bind, NULL, &binds, msg,
+	    sizeof(msg)) != 0)
+		fatalx("bind: %s", msg);
 	if ((rc = rpc_srv_listen_std(srv, (int)conf.port,
-	    binds[0] != NULL ? (const char *const *)binds : NULL)) != 0)
+	    (const char *const *)binds)) != 0)
 		fatalx("cannot listen on port %ld: %s", conf.port, strerror(-rc));
+	if ((rc = rpc_srv_stats_setup(srv, "rpc.nfsd", &conf.stats, msg,
+	    sizeof(msg))) < 0)
+		fatalx("%s", msg);
+	else if (rc > 0)
+		log_warnx("%s", msg);
+	(void)rpc_srv_add_metrics(srv, nfsd_metrics, &nfsd);
 	if (rpc_srv_register(srv) != 0)
 		log_warnx("registration with rpcbind failed; is rpcbind running?");
 	if ((sigfd = daemon_sigpipe()) < 0)
@@ -294,8 +660,10 @@ main(int argc, char **argv)
 			fatal("detach");
 		daemon_pidfile_update(pidfd);
 	}
-	log_notice("rpc.nfsd %s serving NFS v3 and v2 on port %ld (%ld threads)",
-	    PACKAGE_VERSION, conf.port, conf.threads);
+	log_notice("rpc.nfsd %s serving NFS %s on port %ld over %s (%ld "
+	    "threads)", PACKAGE_VERSION, conf.vers2 && conf.vers3 ? "v3 and v2" :
+	    conf.vers3 ? "v3" : "v2", conf.port, conf.udp && conf.tcp ?
+	    "TCP and UDP" : conf.tcp ? "TCP" : "UDP", conf.threads);
 	/* threads only after detaching: fork() keeps none */
 	if ((nfsd.hosts = hostcache_new(4096)) == NULL)
 		fatalx("cannot start the host name resolver");
@@ -323,7 +691,7 @@ main(int argc, char **argv)
 	exp_holder_destroy(&nfsd.exports);
 	ratelog_destroy(&nfsd.rate_denied);
 	ratelog_destroy(&nfsd.rate_port);
-	free(binds);
+	daemon_binds_free(binds);
 	conf_free_values(nfsd_keys, &conf);
 	conf_free_values(rpc_gss_conf_keys, &gconf);
 	suite_conf_free(&sconf);

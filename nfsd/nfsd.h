@@ -58,6 +58,8 @@ struct nfsd {
 	/* calls refused by the export's client list or flavours, and from
 	 * unprivileged ports: a few lines, then a count (ratelog.h) */
 	struct ratelog		 rate_denied, rate_port;
+	/* data bytes READ and WRITE moved (nfsstat's "io"), relaxed */
+	uint64_t		 io_read, io_written;
 };
 
 /* Per call, in the arena: rq->priv. */
@@ -92,6 +94,9 @@ void	nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE]);
 void	nfsd_write_verf_reset(struct req *rq, int err);
 /* The same outside a call (the open-file cache's failed flush at close). */
 void	nfsd_write_verf_bump(struct nfsd *nd, int err);
+/* Statistics of nfsd's own (rpc_srv_add_metrics()): nd's caches and I/O. */
+struct mbuf;
+void	nfsd_metrics(struct mbuf *out, void *nd);
 
 /* Program hooks (nfsd_procs.c tables use them). */
 enum disp nfsd_check(struct req *rq, const struct rpc_proc *pd, void *args,

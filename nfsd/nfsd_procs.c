@@ -143,6 +143,7 @@ static struct rpc_program nfs_program = {
 	.nversions = 2,
 	.check = nfsd_check,
 	.release = nfsd_release,
+	.res_status = true,	/* every v2 and v3 result starts with one */
 };
 
 const struct rpc_program *

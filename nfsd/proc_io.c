@@ -148,6 +148,8 @@ nfsd_proc_read(struct req *rq, READ3args *a, READ3res *res)
 	ok->file_attributes.attributes_follow = TRUE;
 	attr3_from_stat(&st, vn.ex, &ok->file_attributes.post_op_attr_u.attributes);
 	ok->count = (count3)got;
+	__atomic_fetch_add(&nfsd_of(rq)->io_read, (uint64_t)got,
+	    __ATOMIC_RELAXED);
 	ok->eof = off + got >= (uint64_t)st.st_size;
 	ok->data.data_len = (u_int)got;
 	ok->data.data_val = got > 0 ? buf : NULL;
@@ -248,6 +250,8 @@ nfsd_proc_write(struct req *rq, WRITE3args *a, WRITE3res *res)
 		ofile_unstable(of);	/* flushed before the fd is closed */
 	attr3_wcc(have_pre ? &pre : NULL, fd, vn.ex, &ok->file_wcc);
 	ok->count = (count3)done;
+	__atomic_fetch_add(&nfsd_of(rq)->io_written, (uint64_t)done,
+	    __ATOMIC_RELAXED);
 	ok->committed = committed;
 	nfsd_write_verf(rq, ok->verf);
 out:

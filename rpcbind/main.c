@@ -4,6 +4,9 @@
  * of the suite config, listens, loads the warm-start state (keeping what
  * still runs), drops to an unprivileged user, starts the owner watch
  * (rpcbd_live.c) and runs the RPC core until SIGTERM/SIGINT.
+ * The command line is Debian's rpcbind(8): -f foreground, -w warm start,
+ * -h ADDR, -r remote calls, -d debug; -a, -i, -l and -s are taken and
+ * change nothing here (see rpcbind.8); the suite's own: -p, -W, --config.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -22,6 +25,7 @@
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -48,6 +52,7 @@ struct rpcbd_conf {
 	long	 idle_timeout;
 	size_t	 max_record;
 	long	 port_check_interval;
+	struct rpc_stats_conf stats;
 	char	 dir[PATH_MAX];		/* the state directory in force */
 };
 
@@ -86,6 +91,7 @@ static const struct conf_key rpcbd_keys[] = {
 	K("port-check-interval", CONF_INT, port_check_interval, "30", 1, 3600,
 	    "seconds between checks that registrations with no owner process "
 	    "still have a listener"),
+	RPC_STATS_CONF_KEYS(struct rpcbd_conf, stats, "rpcbind"),
 	CONF_KEY_END
 };
 #undef K
@@ -93,7 +99,29 @@ static const struct conf_key rpcbd_keys[] = {
 struct opts {
 	int	warm;		/* -1 config, 0 -W, 1 -w */
 	long	port;		/* -p, 0: config */
+	bool	foreground;	/* -f */
+	bool	remote;		/* -r */
+	bool	insecure;	/* -i */
+	char	hosts[1024];	/* -h, comma separated */
 };
+
+#define RPCBIND_OPTS	"p:wWfh:adilsr"
+#define RPCBIND_USAGE \
+	"  -f\t\tforeground (also -F, --foreground)\n" \
+	"  -w\t\twarm start: load saved registrations ([rpcbind] " \
+	    "warm-start)\n" \
+	"  -W\t\tno warm start\n" \
+	"  -h ADDR\tlisten on ADDR (again for more), 127.0.0.1 and ::1 " \
+	    "([rpcbind] bind)\n" \
+	"  -r\t\tanswer remote calls (CALLIT) ([rpcbind] remote-calls)\n" \
+	"  -p PORT\tport to listen on ([rpcbind] port, 111)\n" \
+	"  -d\t\tdebug messages, in the foreground\n" \
+	"  -a, -i, -l, -s\taccepted: SET/UNSET stay local-only, the run " \
+	    "user is [rpcbind] user\n"
+
+/* With -h, as Debian's rpcbind: the loopback addresses too. */
+static const char *const loopbacks[] = { "127.0.0.1", "::1", NULL };
+static const char *const loopback4[] = { "127.0.0.1", NULL };
 
 struct rpcbd_main {
 	struct rpcbd		 rb;
@@ -108,6 +136,8 @@ extra_opt(int opt, const char *arg, void *p)
 {
 	struct opts *o = p;
 
+	size_t n;
+
 	switch (opt) {
 	case 'p':
 		return parse_port(arg, 1, &o->port);
@@ -116,6 +146,25 @@ extra_opt(int opt, const char *arg, void *p)
 		return 0;
 	case 'W':
 		o->warm = 0;
+		return 0;
+	case 'f':
+		o->foreground = true;
+		return 0;
+	case 'h':
+		n = strlen(o->hosts);
+		if (snprintf(o->hosts + n, sizeof(o->hosts) - n, "%s%s",
+		    n > 0 ? "," : "", arg) >= (int)(sizeof(o->hosts) - n))
+			return -EINVAL;
+		return 0;
+	case 'r':
+		o->remote = true;
+		return 0;
+	case 'i':
+		o->insecure = true;
+		return 0;
+	case 'a':
+	case 'l':
+	case 's':
 		return 0;
 	default:
 		return -EINVAL;
@@ -194,23 +243,36 @@ load_config(struct rpcbd_main *m, struct daemon_args *da,
 
 	memset(da, 0, sizeof(*da));
 	memset(conf, 0, sizeof(*conf));
+	memset(&m->o, 0, sizeof(m->o));
 	m->o.warm = -1;
 	m->o.port = 0;
-	rc = daemon_parse_args(m->argc, m->argv, "rpcbind", "p:wW",
-	    "  -p port\tport to listen on (config key port, 111)\n"
-	    "  -w\t\twarm start: load saved registrations\n"
-	    "  -W\t\tno warm start\n", extra_opt, &m->o, da, &oi);
+	rc = daemon_parse_args(m->argc, m->argv, "rpcbind", RPCBIND_OPTS,
+	    RPCBIND_USAGE, extra_opt, &m->o, da, &oi);
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
+		if (quiet_usage)
+			return -EINVAL;
+		if (da->usage_error)
+			return daemon_usage_error(da, "%s", da->err) == 2 ?
+			    -E2BIG : -EINVAL;
 		fprintf(stderr, "rpcbind: %s\n", da->err);
 		return -EINVAL;
 	}
 	if (oi < m->argc) {
 		if (!quiet_usage)
-			fprintf(stderr, "rpcbind: unexpected argument \"%s\"\n",
-			    m->argv[oi]);
-		rc = -EINVAL;
+			(void)daemon_usage_error(da, "unexpected argument "
+			    "\"%s\"", m->argv[oi]);
+		rc = -E2BIG;
+		goto fail;
+	}
+	da->foreground |= m->o.foreground;
+	if ((m->o.hosts[0] != '\0' &&
+	    conf_add(da->cf, "rpcbind", "bind", m->o.hosts) != 0) ||
+	    (m->o.remote &&
+	    conf_add(da->cf, "rpcbind", "remote-calls", "yes") != 0)) {
+		fprintf(stderr, "rpcbind: out of memory\n");
+		rc = -ENOMEM;
 		goto fail;
 	}
 	path = da->cf != NULL ? conf_file_path(da->cf) : da->conf_path;
@@ -274,7 +336,7 @@ fail:
 	conf_free_values(rpcbd_keys, conf);
 	conf_file_free(da->cf);
 	da->cf = NULL;
-	return -EINVAL;
+	return rc == -E2BIG ? rc : -EINVAL;
 }
 
 /* Make the state directory and hand it to the run user. */
@@ -431,10 +493,11 @@ main(int argc, char **argv)
 	m.argc = argc;
 	m.argv = argv;
 	if ((rc = load_config(&m, &da, &m.conf, &pol, false)) != 0)
-		return rc == 1 ? 0 : 1;
+		return rc == 1 ? 0 : rc == -E2BIG ? 2 : 1;
 	if (da.print_conf || da.check_only) {
 		if (da.print_conf) {
-			conf_print(stdout, "rpcbind", rpcbd_keys, &m.conf);
+			conf_print_src(stdout, "rpcbind", rpcbd_keys, &m.conf,
+			    da.cf);
 			printf("# state directory in force: %s\n", m.conf.dir);
 		}
 		conf_free_values(rpcbd_keys, &m.conf);
@@ -444,6 +507,9 @@ main(int argc, char **argv)
 
 	log_init(da.foreground, "rpcbind");
 	log_set_debug(da.debug);
+	if (m.o.insecure)
+		log_notice("-i: SET and UNSET are still taken from local "
+		    "callers only");
 	memset(&perr, 0, sizeof(perr));
 	if (suite_conf_global(da.cf, &sc, &perr) != 0)
 		fatalx("%s:%u:%u: %s", da.cf != NULL ?
@@ -490,10 +556,17 @@ main(int argc, char **argv)
 	prog.ctx = &m.rb;
 	if ((rc = rpc_srv_add_program(srv, &prog)) != 0)
 		fatalx("add program: %s", strerror(-rc));
-	if ((bind = conf_list_split(m.conf.bind)) == NULL)
-		fatalx("out of memory");
+	if (daemon_resolve_binds(m.conf.bind, m.o.hosts[0] == '\0' ? NULL :
+	    access("/proc/net/if_inet6", F_OK) == 0 ? loopbacks : loopback4,
+	    &bind, msg, sizeof(msg)) != 0)
+		fatalx("bind: %s", msg);
 	if (listen_all(srv, &m.conf, bind) != 0)
 		fatalx("cannot listen; is another portmapper running?");
+	if ((rc = rpc_srv_stats_setup(srv, "rpcbind", &m.conf.stats, msg,
+	    sizeof(msg))) < 0)
+		fatalx("%s", msg);
+	else if (rc > 0)
+		log_warnx("%s", msg);
 	if ((rc = rpcbd_self_register(&m.rb, srv, (const char *const *)bind,
 	    m.conf.socket)) != 0)
 		fatalx("register rpcbind: %s", strerror(-rc));
@@ -552,7 +625,7 @@ main(int argc, char **argv)
 	rpcbd_refuse_destroy(&m.rb);
 	suite_conf_free(&sc);
 	free(m.rb.state_path);
-	free(bind);
+	daemon_binds_free(bind);
 	conf_free_values(rpcbd_keys, &m.conf);
 	conf_file_free(da.cf);
 	return rc == 0 ? 0 : 1;

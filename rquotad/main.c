@@ -22,6 +22,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
@@ -34,6 +35,7 @@ struct rquotad_conf {
 	bool	 setquota;
 	char	*pidfile;
 	char	*bind;
+	struct rpc_stats_conf stats;
 };
 
 #define K(n, t, f, d, lo, hi, h) \
@@ -50,6 +52,7 @@ static const struct conf_key rquotad_keys[] = {
 	    "pid file, locked while running (exportfs signals it)"),
 	K("bind", CONF_LIST, bind, NULL, 0, 0,
 	    "addresses to listen on; empty: the IPv4 and IPv6 wildcards"),
+	RPC_STATS_CONF_KEYS(struct rquotad_conf, stats, "rpc.rquotad"),
 	CONF_KEY_END
 };
 #undef K
@@ -186,12 +189,15 @@ main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {
+		if (da.usage_error)
+			return daemon_usage_error(&da, "%s", da.err);
 		fprintf(stderr, "rpc.rquotad: %s\n", da.err);
 		return 2;
 	}
 	if (oi < argc) {
-		fprintf(stderr, "rpc.rquotad: unexpected argument \"%s\"\n",
+		(void)daemon_usage_error(&da, "unexpected argument \"%s\"",
 		    argv[oi]);
+		conf_file_free(da.cf);
 		return 2;
 	}
 	if (apply_config(&da, &o) != 0)
@@ -238,6 +244,11 @@ main(int argc, char **argv)
 	if ((rc = rpc_srv_listen_std(srv, (int)conf.port,
 	    bind[0] != NULL ? (const char *const *)bind : NULL)) != 0)
 		fatalx("listen on port %ld: %s", conf.port, strerror(-rc));
+	if ((rc = rpc_srv_stats_setup(srv, "rpc.rquotad", &conf.stats, msg,
+	    sizeof(msg))) < 0)
+		fatalx("%s", msg);
+	else if (rc > 0)
+		log_warnx("%s", msg);
 	if ((rc = rpc_srv_register(srv)) != 0)
 		log_warnx("register with rpcbind: %s; quota(1) will not find "
 		    "rpc.rquotad", strerror(-rc));

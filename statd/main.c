@@ -40,6 +40,7 @@
 #include "common/conf.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "common/rpc/rpc_stats.h"
 #include "common/rpc/clnt.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
@@ -58,6 +59,7 @@ struct statd_conf {
 	long	 threads;
 	char	*bind;
 	char	*ha_callout;
+	struct rpc_stats_conf stats;
 };
 
 #define DEFAULT_USER	"statd"
@@ -89,6 +91,7 @@ static const struct conf_key statd_keys[] = {
 	K("ha-callout", CONF_STR, ha_callout, NULL, 0, 0,
 	    "program run as PROG add-client|del-client MON_NAME MY_NAME, "
 	    "PROG sm-notify MON_NAME ADDRESS STATE (empty: none)"),
+	RPC_STATS_CONF_KEYS(struct statd_conf, stats, "rpc.statd"),
 	CONF_KEY_END
 };
 #undef K
@@ -496,6 +499,8 @@ main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {
+		if (da.usage_error)
+			return daemon_usage_error(&da, "%s", da.err);
 		fprintf(stderr, "rpc.statd: %s\n", da.err);
 		return 2;
 	}
@@ -512,7 +517,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (oi < argc) {
-		fprintf(stderr, "rpc.statd: unexpected argument \"%s\"\n",
+		(void)daemon_usage_error(&da, "unexpected argument \"%s\"",
 		    argv[oi]);
 		conf_file_free(da.cf);
 		return 2;
@@ -521,6 +526,11 @@ main(int argc, char **argv)
 	 * specified"; a daemon never logs to a console */
 	if (o.debug && da.foreground)
 		da.debug |= LOG_D_ALL;
+	if (daemon_nfs_conf(&da, "statd") != 0) {
+		fprintf(stderr, "rpc.statd: %s\n", da.err);
+		conf_file_free(da.cf);
+		return 1;
+	}
 	if (apply_config(&m, &da, &o) != 0) {
 		conf_free_values(statd_keys, &m.c);
 		suite_conf_free(&m.sc);
@@ -529,7 +539,8 @@ main(int argc, char **argv)
 	}
 	if (da.print_conf || da.check_only) {
 		if (da.print_conf) {
-			conf_print(stdout, "statd", statd_keys, &m.c);
+			conf_print_src(stdout, "statd", statd_keys, &m.c,
+			    da.cf);
 			printf("# state directory in force: %s\n", m.dir);
 		}
 		conf_free_values(statd_keys, &m.c);
@@ -538,7 +549,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	log_init(da.foreground, "statd");
+	log_init(da.foreground, "rpc.statd");
 	log_set_debug(da.debug);
 	log_set_burst((unsigned)m.sc.log_burst);
 
@@ -580,6 +591,11 @@ main(int argc, char **argv)
 		    bind[0] != NULL ? (const char *const *)bind : NULL)) != 0)
 			fatalx("listen on port %ld: %s", m.c.port,
 			    strerror(-rc));
+		if ((rc = rpc_srv_stats_setup(m.srv, "rpc.statd", &m.c.stats,
+		    msg, sizeof(msg))) < 0)
+			fatalx("%s", msg);
+		else if (rc > 0)
+			log_warnx("%s", msg);
 	}
 	notify_sources(m.c.name[0] != '\0' ? m.c.name : NULL, &src4, &src6);
 	udp4 = outgoing_socket(&src4, m.c.outgoing_port, "SM_NOTIFY");

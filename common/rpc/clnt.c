@@ -109,6 +109,25 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * Reserved ports a source port must not take: rpc.rquotad's fixed 875 (a
+ * callback socket that took it kept rpc.rquotad from starting), and the
+ * services glibc's bindresvport(3) leaves alone by default
+ * (/etc/bindresvport.blacklist: 623, 631, 636, 664, 774, 921, 993, 995).
+ */
+static bool
+port_is_kept(int port)
+{
+	static const int kept[] = { 623, 631, 636, 664, 774, 875, 921, 993,
+	    995 };
+	size_t i;
+
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (kept[i] == port)
+			return true;
+	return false;
+}
+
 int
 rpc_bind_reserved(int fd, int family)
 {
@@ -119,6 +138,8 @@ rpc_bind_reserved(int fd, int family)
 	(void)getrandom(&r, sizeof(r), GRND_NONBLOCK);
 	for (i = 0; i < 424; i++) {
 		port = 600 + (int)((r + (uint32_t)i) % 424);
+		if (port_is_kept(port))
+			continue;
 		memset(&ss, 0, sizeof(ss));
 		ss.ss_family = (sa_family_t)family;
 		addr_set_port((struct sockaddr *)&ss, port);

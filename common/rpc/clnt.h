@@ -79,7 +79,8 @@ void	rpc_clnt_forget_port(struct rpc_clnt *c, const struct sockaddr *dest,
 	    uint32_t prog, uint32_t vers, enum rpc_clnt_proto proto);
 
 /* Bind fd (AF_INET or AF_INET6, UDP or TCP) to a free reserved port (600 to
- * 1023, as bindresvport). Returns the port or -errno. */
+ * 1023, as bindresvport, never rpc.rquotad's 875 nor the ports glibc's
+ * bindresvport blacklist keeps). Returns the port or -errno. */
 int	rpc_bind_reserved(int fd, int family);
 
 #endif

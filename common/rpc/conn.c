@@ -76,6 +76,7 @@ req_new(struct rpc_srv *srv, enum rpc_xprt_kind kind, const char *netid)
 	rq->netid = netid;
 	rq->udp_fd = -1;
 	rq->refs = 1;
+	rq->t_arrival = stats_now_ns();
 	arena_init(&rq->arena, srv->cfg.max_record * 4 + 64 * 1024);
 	return rq;
 }

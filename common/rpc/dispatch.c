@@ -198,8 +198,13 @@ reply_send(struct rpc_srv *srv, struct req *rq, struct reply *r, bool cache)
 		/* no record mark in a datagram */
 		iov[0].iov_base = (char *)iov[0].iov_base + 4;
 		iov[0].iov_len -= 4;
+	}
+	/* counted before the client can see the reply */
+	rq->st_out += total;
+	stats_finish(rq);
+	if (rq->kind == RPC_XPRT_UDP)
 		rc = udp_sendv(rq, iov, n);
-	} else
+	else
 		rc = conn_send(srv, rq, iov, n);
 	if (rc != 0)
 		log_debug(LOG_D_XPRT, "reply to %s: %s", req_peer_str(rq),
@@ -216,6 +221,14 @@ reply_error(struct rpc_srv *srv, struct req *rq, bool denied, uint32_t stat,
 	struct reply r;
 	bool ok;
 
+	if (denied)
+		stats_reject(rq, stat == RPC_MISMATCH ? REJ_RPC_MISMATCH :
+		    REJ_AUTH);
+	else
+		stats_reject(rq, stat == PROG_UNAVAIL ? REJ_PROG_UNAVAIL :
+		    stat == PROG_MISMATCH ? REJ_PROG_MISMATCH :
+		    stat == PROC_UNAVAIL ? REJ_PROC_UNAVAIL :
+		    stat == GARBAGE_ARGS ? REJ_GARBAGE : REJ_SYSTEM_ERR);
 	if (!reply_open(rq, &r, 0))
 		return;
 	if (denied) {
@@ -280,6 +293,12 @@ reply_success(struct rpc_srv *srv, struct req *rq, void *res)
 		reply_error(srv, rq, false, SYSTEM_ERR, 0, 0);
 		return;
 	}
+	if (rq->program->res_status && pd->res_size >= sizeof(int32_t)) {
+		int32_t status;
+
+		memcpy(&status, res, sizeof(status));
+		rq->st_status_err = status != 0;
+	}
 	reply_send(srv, rq, &r, (pd->flags & P_DRC) && srv->drc != NULL);
 }
 
@@ -328,12 +347,12 @@ find_proc(struct rpc_srv *srv, struct req *rq)
 {
 	const struct rpc_program *p = NULL;
 	const struct rpc_version *v = NULL;
-	unsigned i;
+	unsigned i, pi, vi = 0;
 	uint32_t lo = UINT32_MAX, hi = 0;
 
-	for (i = 0; i < srv->nprogs; i++)
-		if (srv->progs[i]->prog == rq->prog) {
-			p = srv->progs[i];
+	for (pi = 0; pi < srv->nprogs; pi++)
+		if (srv->progs[pi]->prog == rq->prog) {
+			p = srv->progs[pi];
 			break;
 		}
 	if (p == NULL) {
@@ -345,8 +364,10 @@ find_proc(struct rpc_srv *srv, struct req *rq)
 			lo = p->versions[i].vers;
 		if (p->versions[i].vers > hi)
 			hi = p->versions[i].vers;
-		if (p->versions[i].vers == rq->vers)
+		if (p->versions[i].vers == rq->vers) {
 			v = &p->versions[i];
+			vi = i;
+		}
 	}
 	if (v == NULL) {
 		reply_error(srv, rq, false, PROG_MISMATCH, lo, hi);
@@ -358,6 +379,7 @@ find_proc(struct rpc_srv *srv, struct req *rq)
 		reply_error(srv, rq, false, PROC_UNAVAIL, 0, 0);
 		return NULL;
 	}
+	stats_call(srv, rq, pi, vi);
 	return &v->procs[rq->proc];
 }
 
@@ -393,6 +415,7 @@ drc_replay(struct rpc_srv *srv, struct req *rq)
 	int rc;
 
 	rc = drc_lookup(srv->drc, rq, &cached, &clen);
+	stats_drc(rq, rc);
 	if (rc == 0)
 		return false;		/* new: we own it now */
 	if (rc == 1) {
@@ -413,8 +436,16 @@ drc_replay(struct rpc_srv *srv, struct req *rq)
 	return true;
 }
 
-void
-rpc_dispatch(struct rpc_srv *srv, struct req *rq)
+/* A call too broken to answer. */
+static void
+garbage(struct rpc_srv *srv, struct req *rq)
+{
+	srv_stat_add(srv, &srv->st.garbage);
+	stats_reject(rq, REJ_GARBAGE);
+}
+
+static void
+dispatch_call(struct rpc_srv *srv, struct req *rq)
 {
 	struct call_hdr h;
 	const struct rpc_proc *pd;
@@ -428,12 +459,12 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 	srv_stat_add(srv, &srv->st.calls);
 	if (!rd32(rq->buf, rq->len, &off, &h.xid) ||
 	    !rd32(rq->buf, rq->len, &off, &h.mtype) || h.mtype != RPC_CALL) {
-		srv_stat_add(srv, &srv->st.garbage);
+		garbage(srv, rq);
 		return;		/* not a call: nobody to answer */
 	}
 	rq->xid = h.xid;
 	if (!rd32(rq->buf, rq->len, &off, &h.rpcvers)) {
-		srv_stat_add(srv, &srv->st.garbage);
+		garbage(srv, rq);
 		return;
 	}
 	if (h.rpcvers != 2) {
@@ -443,7 +474,7 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 	if (!rd32(rq->buf, rq->len, &off, &h.prog) ||
 	    !rd32(rq->buf, rq->len, &off, &h.vers) ||
 	    !rd32(rq->buf, rq->len, &off, &h.proc)) {
-		srv_stat_add(srv, &srv->st.garbage);
+		garbage(srv, rq);
 		return;
 	}
 	rq->prog = h.prog;
@@ -453,14 +484,14 @@ rpc_dispatch(struct rpc_srv *srv, struct req *rq)
 		if (toolong)
 			reply_autherr(srv, rq, AUTH_BADCRED);
 		else
-			srv_stat_add(srv, &srv->st.garbage);
+			garbage(srv, rq);
 		return;
 	}
 	if (!rd_opaque_auth(rq->buf, rq->len, &off, &h.verf, &toolong)) {
 		if (toolong)
 			reply_autherr(srv, rq, AUTH_BADVERF);
 		else
-			srv_stat_add(srv, &srv->st.garbage);
+			garbage(srv, rq);
 		return;
 	}
 	rq->args_off = off;
@@ -551,4 +582,12 @@ out:
 		free_args(rq->pd, args);	/* also after a failed decode */
 	if (rq->auth != NULL && rq->auth->release != NULL)
 		rq->auth->release(rq);
+}
+
+void
+rpc_dispatch(struct rpc_srv *srv, struct req *rq)
+{
+	stats_begin(srv, rq);
+	dispatch_call(srv, rq);
+	stats_end(rq);
 }

@@ -208,3 +208,12 @@ drc_abandon(struct drc *d, const struct req *rq)
 		entry_remove(d, e);
 	pthread_mutex_unlock(&d->lock);
 }
+
+void
+drc_usage(struct drc *d, unsigned *n, unsigned *max)
+{
+	pthread_mutex_lock(&d->lock);
+	*n = d->n;
+	*max = d->max;
+	pthread_mutex_unlock(&d->lock);
+}

@@ -94,6 +94,126 @@ udp_buffers(int fd)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 }
 
+/* ------------------------------------------------------ socket activation */
+
+/*
+ * Sockets a service manager opened for us (systemd's LISTEN_FDS protocol,
+ * sd_listen_fds(3)): descriptors 3 .. 3 + LISTEN_FDS - 1, meant for this
+ * process only when LISTEN_PID is its pid (a child does not take them). A
+ * listener asked for the address one of them is bound to adopts it
+ * instead of binding its own: an AF_LOCAL one keeps its socket file, which
+ * belongs to the manager and outlives us. Those no listener asked for are
+ * adopted as they are when the loop starts (activation_adopt_rest()).
+ * Nothing is kept: the environment says it all, and a descriptor already
+ * on the listener list is taken.
+ */
+static int
+activation_count(void)
+{
+	const char *p = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	char *end;
+	long pid, nfds;
+
+	if (p == NULL || n == NULL)
+		return 0;
+	pid = strtol(p, &end, 10);
+	if (*p == '\0' || *end != '\0' || pid != (long)getpid())
+		return 0;
+	nfds = strtol(n, &end, 10);
+	if (*n == '\0' || *end != '\0' || nfds <= 0 || nfds > 256)
+		return 0;
+	return (int)nfds;
+}
+
+static bool
+is_listener(const struct rpc_srv *srv, int fd)
+{
+	const struct rpc_listener *l;
+
+	for (l = srv->listeners; l != NULL; l = l->next)
+		if (l->fd == fd)
+			return true;
+	return false;
+}
+
+static bool
+same_addr(const struct sockaddr_storage *a, const struct sockaddr *b)
+{
+	if (a->ss_family != b->sa_family)
+		return false;
+	if (b->sa_family == AF_UNIX)
+		return strncmp(((const struct sockaddr_un *)a)->sun_path,
+		    ((const struct sockaddr_un *)b)->sun_path,
+		    sizeof(((const struct sockaddr_un *)a)->sun_path)) == 0;
+	return addr_host_eq((const struct sockaddr *)a, b) &&
+	    addr_port((const struct sockaddr *)a) == addr_port(b);
+}
+
+static int
+adopt(struct rpc_srv *srv, int fd)
+{
+	char buf[128];
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int rc;
+
+	if ((rc = fcntl(fd, F_GETFD)) < 0 ||
+	    fcntl(fd, F_SETFD, rc | FD_CLOEXEC) != 0)
+		return -errno;
+	if ((rc = rpc_srv_listen_fd(srv, fd)) != 0)
+		return rc;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_UNIX)
+			snprintf(buf, sizeof(buf), "%s",
+			    ((struct sockaddr_un *)&ss)->sun_path);
+		else
+			addr_fmt((struct sockaddr *)&ss, buf, sizeof(buf));
+		log_info("listening on %s (socket %d from the service "
+		    "manager)", buf, fd);
+	}
+	return 0;
+}
+
+/* A descriptor passed to us for kind on sa, or -1. */
+static int
+activation_find(const struct rpc_srv *srv, enum rpc_xprt_kind kind,
+    const struct sockaddr *sa)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl, tl;
+	int n = activation_count(), fd, type;
+
+	for (fd = 3; fd < 3 + n; fd++) {
+		tl = sizeof(type);
+		sl = sizeof(ss);
+		if (is_listener(srv, fd) ||
+		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 ||
+		    type != (kind == RPC_XPRT_UDP ? SOCK_DGRAM : SOCK_STREAM) ||
+		    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+			continue;
+		if (same_addr(&ss, sa))
+			return fd;
+	}
+	return -1;
+}
+
+void
+activation_adopt_rest(struct rpc_srv *srv)
+{
+	int n = activation_count(), fd, type, rc;
+	socklen_t tl;
+
+	for (fd = 3; fd < 3 + n; fd++) {
+		tl = sizeof(type);
+		if (is_listener(srv, fd) ||
+		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+			continue;
+		if ((rc = adopt(srv, fd)) != 0)
+			log_warnx("socket %d from the service manager: %s", fd,
+			    strerror(-rc));
+	}
+}
+
 int
 rpc_srv_listen(struct rpc_srv *srv, enum rpc_xprt_kind kind,
     const struct sockaddr *sa, socklen_t len)
@@ -104,6 +224,8 @@ rpc_srv_listen(struct rpc_srv *srv, enum rpc_xprt_kind kind,
 	type = kind == RPC_XPRT_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	if ((kind == RPC_XPRT_LOCAL) != (sa->sa_family == AF_UNIX))
 		return -EINVAL;
+	if ((fd = activation_find(srv, kind, sa)) >= 0)
+		return adopt(srv, fd);
 	fd = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -188,7 +310,8 @@ rpc_srv_listen_std(struct rpc_srv *srv, int port, const char *const *bind_addrs)
 		if (addr_pton(*a, &ss, &sl) != 0)
 			return -EINVAL;
 		for (k = 0; k < 2; k++) {
-			if (kinds[k] == RPC_XPRT_UDP && srv->cfg.no_udp)
+			if ((kinds[k] == RPC_XPRT_UDP && srv->cfg.no_udp) ||
+			    (kinds[k] == RPC_XPRT_TCP && srv->cfg.no_tcp))
 				continue;
 			addr_set_port((struct sockaddr *)&ss, p);
 			rc = rpc_srv_listen(srv, kinds[k], (struct sockaddr *)&ss, sl);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "common/addr.h"
 #include "common/log.h"
+#include "common/sdnotify.h"
 #include "common/rpc/rpc_int.h"
 
 #define TRIM_AFTER	(8 * 1024 * 1024)	/* bytes freed in bulk */
@@ -43,6 +44,7 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 	struct epoll_event evs[64];
 	int rc, i, n;
 
+	stats_freeze(srv);	/* the programs are all there now */
 	if ((rc = workers_start(srv)) != 0)
 		return rc;
 	if (sigfd >= 0) {
@@ -56,10 +58,12 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 			return -errno;
 	}
 	atomic_store(&srv->stopping, false);
+	activation_adopt_rest(srv);
+	reg_ready(srv);		/* unless registration waits for rpcbind */
 	while (!atomic_load(&srv->stopping)) {
 		time_t now;
 
-		n = epoll_wait(srv->epfd, evs, 64, 1000);
+		n = epoll_wait(srv->epfd, evs, 64, reg_wait_ms(srv, 1000));
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		for (i = 0; i < n; i++) {
@@ -93,6 +97,9 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 				xprt_resume(srv);
 				break;
 			}
+			case SRC_STATS:
+				msrv_event(srv, s, evs[i].events);
+				break;
 			case SRC_SIGNAL: {
 				unsigned char sig;
 
@@ -109,13 +116,16 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 			srv->last_reap = now;
 			conn_tick(srv, now);
 			conn_graveyard_flush(srv);
+			msrv_tick(srv, now);
 			trim_memory(srv);
 		}
 		if (srv->timer.fn != NULL && now >= srv->timer.next) {
 			srv->timer.next = now + srv->timer.secs;
 			srv->timer.fn(srv, srv->timer.arg);
 		}
+		reg_tick(srv);
 	}
+	(void)sdnotify("STOPPING=1");
 	if (sigfd >= 0)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, sigfd, NULL);
 	return 0;

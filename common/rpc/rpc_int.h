@@ -18,7 +18,7 @@
 #define RPC_UDP_MAX		65536
 
 /* What an epoll event points at: a listener, a connection or a pipe. */
-enum src_type { SRC_LISTENER, SRC_CONN, SRC_SIGNAL, SRC_WAKE };
+enum src_type { SRC_LISTENER, SRC_CONN, SRC_SIGNAL, SRC_WAKE, SRC_STATS };
 struct ev_src {
 	enum src_type	type;
 };
@@ -111,6 +111,24 @@ struct rpc_timer {
 
 struct drc;
 
+/* Registration with rpcbind and readiness (register.c), loop thread. */
+struct rpc_regstate {
+	bool		 pending;	/* rpcbind not reached: retrying */
+	bool		 ready;		/* READY=1 sent to the service manager */
+	bool		 capped;	/* "still waiting" was logged */
+	unsigned	 attempts;
+	unsigned	 delay_ms;	/* before the next attempt */
+	uint64_t	 first_ms;	/* CLOCK_MONOTONIC of the first attempt */
+	uint64_t	 next_ms;	/* ... of the next one */
+};
+
+/* One worker thread; idx is its place in srv->workers. */
+struct rpc_worker {
+	struct rpc_srv		*srv;
+	pthread_t		 thread;
+	unsigned		 idx;
+};
+
 struct rpc_srv {
 	struct rpc_srv_config	 cfg;
 	const struct rpc_program *progs[RPC_MAX_PROGRAMS];
@@ -130,8 +148,10 @@ struct rpc_srv {
 	time_t			 last_reap;
 
 	/* worker pool and scheduler (sched.c), under qlock */
-	pthread_t		*workers;
+	struct rpc_worker	**workers;	/* [0, nworkers): running */
 	unsigned		 nworkers;
+	unsigned		 nwant;		/* workers with an index past it
+						   exit (rpc_srv_set_threads) */
 	pthread_mutex_t		 qlock;
 	pthread_cond_t		 qcond;
 	struct rpc_sched	*fring, *fring_tail;	/* sources with cheap calls */
@@ -153,11 +173,23 @@ struct rpc_srv {
 
 	struct drc		*drc;
 
-	/* registrations made, for unregister */
+	/* registrations made, for unregister; retries and readiness */
 	struct rpc_reg		*regs;
+	struct rpc_regstate	 reg;
 
 	struct rpc_srv_stats	 st;		/* atomic increments */
+	struct rpc_stats	*stats;		/* stats.c, metrics_srv.c */
 };
+
+/* register.c: milliseconds the loop may sleep before the next retry
+ * (at most max_ms); the retry when it is due; READY=1 once registered
+ * (at the loop's start, or after the retry that succeeds). */
+int	reg_wait_ms(const struct rpc_srv *srv, int max_ms);
+void	reg_tick(struct rpc_srv *srv);
+void	reg_ready(struct rpc_srv *srv);
+/* listen.c: adopt the service manager's sockets (LISTEN_FDS) that no
+ * rpc_srv_listen() asked for (rpc_srv_run(), once). */
+void	activation_adopt_rest(struct rpc_srv *srv);
 
 /* conn.c */
 void	conn_put(struct rpc_conn *c);
@@ -218,6 +250,59 @@ void	drc_free(struct drc *d);
 int	drc_lookup(struct drc *d, const struct req *rq, uint8_t **reply, size_t *len);
 void	drc_store(struct drc *d, const struct req *rq, const uint8_t *reply, size_t len);
 void	drc_abandon(struct drc *d, const struct req *rq);
+
+/* stats.c: counters (see there for what is counted when) */
+enum rpc_rej {
+	REJ_GARBAGE, REJ_RPC_MISMATCH, REJ_AUTH, REJ_PROG_UNAVAIL,
+	REJ_PROG_MISMATCH, REJ_PROC_UNAVAIL, REJ_SYSTEM_ERR, REJ_N
+};
+struct rpc_tstat;
+struct msrv_client;
+struct mbuf;
+struct rpc_stats {
+	pthread_key_t		 key;		/* the thread's rpc_tstat */
+	pthread_mutex_t		 lock;		/* blocks, layout */
+	struct rpc_tstat	*blocks;
+	bool			 frozen;	/* slots laid out */
+	unsigned		 nprogs, nslots;
+	unsigned		 base[RPC_MAX_PROGRAMS][8];	/* first slot */
+	char			 daemon[64];
+	time_t			 start;
+	struct {
+		void	(*fn)(struct mbuf *, void *);
+		void	*arg;
+	}			 extra[4];
+	unsigned		 nextra;
+	/* metrics_srv.c, loop thread */
+	struct ev_src		 src_unix, src_http;
+	int			 msrv_fd_unix, msrv_fd_http;
+	char			*sock_path;
+	struct msrv_client	*clients;
+	unsigned		 nclients;
+	char			*snap;		/* the last rendering */
+	size_t			 snap_len;
+	uint64_t		 snap_ms;
+	unsigned		 renders;	/* in the current second */
+	time_t			 renders_sec;
+};
+struct rpc_stats *stats_new(void);
+void	stats_free(struct rpc_srv *srv);
+void	stats_freeze(struct rpc_srv *srv);
+uint64_t stats_now_ns(void);
+void	stats_begin(struct rpc_srv *srv, struct req *rq);
+void	stats_reject(struct req *rq, enum rpc_rej why);
+void	stats_call(struct rpc_srv *srv, struct req *rq, unsigned pi,
+	    unsigned vi);
+/* 0: a miss, 1: a hit, else: in progress */
+void	stats_drc(struct req *rq, int outcome);
+void	stats_finish(struct req *rq);
+void	stats_end(struct req *rq);
+/* metrics_srv.c: the stats socket and HTTP listener, loop thread */
+void	msrv_event(struct rpc_srv *srv, struct ev_src *s, uint32_t events);
+void	msrv_tick(struct rpc_srv *srv, time_t now);
+void	msrv_close(struct rpc_srv *srv);
+/* drc.c */
+void	drc_usage(struct drc *d, unsigned *n, unsigned *max);
 
 /* register.c */
 struct rpc_reg;

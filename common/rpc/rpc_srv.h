@@ -106,6 +106,9 @@ struct rpc_program {
 	 * the reply went out (release what the hook took: rq->priv). */
 	void			(*release)(struct req *);
 	bool			 no_register;	/* don't register with rpcbind */
+	bool			 res_status;	/* every result starts with a
+						   status, 0 meaning success
+						   (statistics count errors) */
 	void			*ctx;		/* daemon's, as rq->ctx */
 };
 
@@ -162,6 +165,14 @@ struct req {
 	const struct rpc_auth_ops *auth;
 	void			*auth_priv;
 	struct req		*next;		/* queue link */
+	/* statistics (stats.c) */
+	uint64_t		 t_arrival;	/* CLOCK_MONOTONIC ns, call read */
+	struct rpc_tstat	*tst;		/* the dispatching thread's */
+	int			 st_slot;	/* the procedure's, -1: none */
+	bool			 st_err;	/* an RPC error reply */
+	bool			 st_status_err;	/* an error status in res */
+	bool			 st_done;
+	size_t			 st_out;	/* reply bytes */
 };
 
 /* Allocate zeroed memory from the request's arena; NULL on exhaustion. */
@@ -253,6 +264,7 @@ struct rpc_srv_config {
 					   (nthreads / 8, at least 1 with two
 					   or more) */
 	bool		no_udp;		/* rpc_srv_listen_std: TCP only */
+	bool		no_tcp;		/* rpc_srv_listen_std: UDP only */
 };
 
 struct rpc_srv_stats {
@@ -289,9 +301,16 @@ int	rpc_srv_listen_fd(struct rpc_srv *srv, int fd);
 /* Port of the first listener of kind/family, 0 if none. */
 int	rpc_srv_port(const struct rpc_srv *srv, enum rpc_xprt_kind kind, int family);
 
-/* Register every program/version on every listener's netid with rpcbind
- * (libtirpc rpcb_set), replacing stale entries. 0 or -errno (first error;
- * carries on with the rest). */
+/*
+ * Register every program/version on every listener's netid with rpcbind
+ * (libtirpc rpcb_set), replacing stale entries. When rpcbind cannot be
+ * reached, the rest is registered from rpc_srv_run()'s loop, retried with
+ * back-off until rpcbind answers (logged here, not an error). Returns 0 or
+ * the first -errno no retry can fix (-EACCES: rpcbind refused), carrying
+ * on with the rest. Under a service manager ($NOTIFY_SOCKET), READY=1 is
+ * sent once the loop runs and the registration is complete; STOPPING=1
+ * when the loop ends (common/sdnotify.h).
+ */
 int	rpc_srv_register(struct rpc_srv *srv);
 /* Remove the registrations made above. */
 void	rpc_srv_unregister(struct rpc_srv *srv);
@@ -303,6 +322,15 @@ void	rpc_srv_unregister(struct rpc_srv *srv);
  */
 int	rpc_srv_run(struct rpc_srv *srv, int sigfd,
 	    void (*on_signal)(struct rpc_srv *, int sig, void *), void *arg);
+/*
+ * Change the number of workers at run time (rpc.nfsd N on a running
+ * server): new ones start at once; surplus ones finish the call they run
+ * and exit (the caller waits for them). Before rpc_srv_run() this only sets
+ * the count it starts. Returns 0 or -errno (-EINVAL for 0).
+ */
+int	rpc_srv_set_threads(struct rpc_srv *srv, unsigned n);
+/* The number of workers running (or to start). */
+unsigned rpc_srv_threads(const struct rpc_srv *srv);
 /* Ask the loop to return (async-signal-safe, any thread). */
 void	rpc_srv_stop(struct rpc_srv *srv);
 /* Call fn(arg) in the loop thread every `secs` seconds (one timer). */

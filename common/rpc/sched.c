@@ -254,12 +254,19 @@ sched_park(struct rpc_srv *srv, struct rpc_sched *s, bool park)
 static void *
 worker_main(void *arg)
 {
-	struct rpc_srv *srv = arg;
+	struct rpc_worker *w = arg;
+	struct rpc_srv *srv = w->srv;
 	struct req *rq;
 	bool slow;
 
 	pthread_mutex_lock(&srv->qlock);
 	for (;;) {
+		if (w->idx >= srv->nwant) {
+			/* surplus after rpc_srv_set_threads(): a wake-up meant
+			 * for a worker that stays may have come here */
+			pthread_cond_signal(&srv->qcond);
+			break;
+		}
 		if ((rq = pick(srv, &slow)) == NULL) {
 			if (srv->qstop)
 				break;
@@ -284,30 +291,118 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* Workers that only cheap calls may use, out of n; qlock held or no
+ * worker yet. */
+static void
+set_slow_max(struct rpc_srv *srv, unsigned n)
+{
+	unsigned reserve = srv->cfg.fast_reserve;
+
+	if (reserve == 0 && n >= 2)
+		reserve = n / 8 > 0 ? n / 8 : 1;
+	if (reserve >= n)
+		reserve = n - 1;
+	srv->slow_max = n - reserve;
+}
+
+/* Start workers [nworkers, n). Called by the loop thread only. */
+static int
+workers_grow(struct rpc_srv *srv, unsigned n)
+{
+	struct rpc_worker **v, *w;
+	unsigned i;
+	int rc;
+
+	if ((v = reallocarray(srv->workers, n, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	srv->workers = v;
+	pthread_mutex_lock(&srv->qlock);
+	srv->nwant = n;
+	pthread_mutex_unlock(&srv->qlock);
+	for (i = srv->nworkers; i < n; i++) {
+		if ((w = calloc(1, sizeof(*w))) == NULL) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		w->srv = srv;
+		w->idx = i;
+		if ((rc = pthread_create(&w->thread, NULL, worker_main, w)) !=
+		    0) {
+			free(w);
+			rc = -rc;
+			goto fail;
+		}
+		srv->workers[i] = w;
+		srv->nworkers++;
+	}
+	pthread_mutex_lock(&srv->qlock);
+	set_slow_max(srv, n);
+	pthread_mutex_unlock(&srv->qlock);
+	return 0;
+fail:
+	/* keep those that started */
+	pthread_mutex_lock(&srv->qlock);
+	srv->nwant = srv->nworkers;
+	set_slow_max(srv, srv->nworkers);
+	pthread_mutex_unlock(&srv->qlock);
+	return rc;
+}
+
+/* Stop workers [n, nworkers) once their current call is done. */
+static void
+workers_shrink(struct rpc_srv *srv, unsigned n)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&srv->qlock);
+	srv->nwant = n;
+	set_slow_max(srv, n);
+	pthread_cond_broadcast(&srv->qcond);
+	pthread_mutex_unlock(&srv->qlock);
+	for (i = n; i < srv->nworkers; i++) {
+		pthread_join(srv->workers[i]->thread, NULL);
+		free(srv->workers[i]);
+		srv->workers[i] = NULL;
+	}
+	srv->nworkers = n;
+	/* the survivors may have cheap calls to take now */
+	pthread_mutex_lock(&srv->qlock);
+	pthread_cond_broadcast(&srv->qcond);
+	pthread_mutex_unlock(&srv->qlock);
+}
+
 int
 workers_start(struct rpc_srv *srv)
 {
-	unsigned i, reserve;
-	int rc;
-
 	if (srv->nworkers > 0)
 		return 0;
-	reserve = srv->cfg.fast_reserve;
-	if (reserve == 0 && srv->cfg.nthreads >= 2)
-		reserve = srv->cfg.nthreads / 8 > 0 ? srv->cfg.nthreads / 8 : 1;
-	if (reserve >= srv->cfg.nthreads)
-		reserve = srv->cfg.nthreads - 1;
-	srv->slow_max = srv->cfg.nthreads - reserve;
-	srv->workers = calloc(srv->cfg.nthreads, sizeof(*srv->workers));
-	if (srv->workers == NULL)
-		return -ENOMEM;
-	for (i = 0; i < srv->cfg.nthreads; i++) {
-		if ((rc = pthread_create(&srv->workers[i], NULL, worker_main,
-		    srv)) != 0)
-			return -rc;
-		srv->nworkers++;
+	return workers_grow(srv, srv->cfg.nthreads);
+}
+
+int
+rpc_srv_set_threads(struct rpc_srv *srv, unsigned n)
+{
+	int rc = 0;
+
+	if (n == 0)
+		return -EINVAL;
+	if (srv->nworkers == 0) {
+		/* not running yet: rpc_srv_run() starts this many */
+		srv->cfg.nthreads = n;
+		return 0;
 	}
-	return 0;
+	if (n > srv->nworkers)
+		rc = workers_grow(srv, n);
+	else if (n < srv->nworkers)
+		workers_shrink(srv, n);
+	srv->cfg.nthreads = srv->nworkers;
+	return rc;
+}
+
+unsigned
+rpc_srv_threads(const struct rpc_srv *srv)
+{
+	return srv->nworkers > 0 ? srv->nworkers : srv->cfg.nthreads;
 }
 
 void
@@ -319,8 +414,10 @@ workers_stop(struct rpc_srv *srv)
 	srv->qstop = true;
 	pthread_cond_broadcast(&srv->qcond);
 	pthread_mutex_unlock(&srv->qlock);
-	for (i = 0; i < srv->nworkers; i++)
-		pthread_join(srv->workers[i], NULL);
+	for (i = 0; i < srv->nworkers; i++) {
+		pthread_join(srv->workers[i]->thread, NULL);
+		free(srv->workers[i]);
+	}
 	free(srv->workers);
 	srv->workers = NULL;
 	srv->nworkers = 0;

@@ -58,6 +58,10 @@ rpc_srv_new(const struct rpc_srv_config *cfg)
 	(void)mallopt(M_ARENA_MAX, 4);
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return NULL;
+	if ((srv->stats = stats_new()) == NULL) {
+		free(srv);
+		return NULL;
+	}
 	if (cfg != NULL)
 		srv->cfg = *cfg;
 	if (srv->cfg.nthreads == 0)
@@ -105,6 +109,7 @@ fail:
 		close(srv->epfd);
 	if (srv->wakefd >= 0)
 		close(srv->wakefd);
+	stats_free(srv);
 	free(srv);
 	return NULL;
 }
@@ -131,6 +136,7 @@ rpc_srv_free(struct rpc_srv *srv)
 		free(l);
 	}
 	reg_free_all(srv);
+	stats_free(srv);
 	drc_free(srv->drc);
 	close(srv->epfd);
 	close(srv->wakefd);

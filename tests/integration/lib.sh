@@ -28,7 +28,7 @@
 #                             inside namespaces this test made)
 #   in_peer CMD...            run CMD in that namespace
 #   rpcbind_conf [KEY=VALUE...]  write $T/rpcbind.conf for a test rpcbind
-#   start_rpcbind [ARGS...]   start $BUILD/rpcbind/rpcbind -F with that
+#   start_rpcbind [ARGS...]   start $BUILD/rpcbind/rpcbind -f with that
 #                             config and wait until it answers
 #   hold_ports PORT...        something listening on those udp/tcp ports,
 #                             so rpcbind keeps registrations pointing there
@@ -115,6 +115,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nfs-suite-$TEST_NAME.XXXXXX") || fail "mktemp"
 _T_dir=$T
 mount -t tmpfs -o mode=0755 tmpfs "$T" || fail "tmpfs on $T"
 export T
+# The daemons also read nfs-utils' /etc/nfs.conf (nfs-common's, with
+# manage-gids = y): a test sees an empty one unless it gives --nfs-conf.
+if [ -e /etc/nfs.conf ]; then
+	: >"$T/.empty-nfs.conf"
+	mount --bind "$T/.empty-nfs.conf" /etc/nfs.conf || fail "hide /etc/nfs.conf"
+fi
 
 # ---------------------------------------------------------------- daemons
 declare -A _DPID=() _CHECK_EXIT=()
@@ -300,7 +306,7 @@ rpcbind_conf() {
 # shellcheck disable=SC2120  # arguments are optional
 start_rpcbind() {
 	[ -f "$T/rpcbind.conf" ] || rpcbind_conf state-dir=/var/lib/nfs-suite/rpcbind
-	start_daemon rpcbind "$RPCBIND" -F -f "$T/rpcbind.conf" "$@"
+	start_daemon rpcbind "$RPCBIND" -f --config "$T/rpcbind.conf" "$@"
 	must_exit_0 rpcbind
 	wait_rpc 100000 4 tcp
 	wait_rpc 100000 2 udp

@@ -9,6 +9,10 @@ trap 'rc=$?; rm -rf "$E"; (exit $rc); _on_exit' EXIT
 cat >"$T/nfs.conf" <<EOC
 [global]
 state-dir = /var/lib/nfs-suite
+[nfsd]
+# the tests drive NFSv2 and UDP too (Debian 12's defaults have them off)
+udp = yes
+vers2 = yes
 EOC
 start_nfs() {
 	start_daemon mountd "$BUILD/mountd/rpc.mountd" -F -f "$T/nfs.conf" \

@@ -78,7 +78,7 @@ pidfile = /run/rpcbind.pid
 socket = /run/rpcbind.sock
 EOC
 	start_daemon peer-rpcbind nsenter --net="/proc/$PEER_PID/ns/net" \
-	    --mount="/proc/$PEER_PID/ns/mnt" -- "$RPCBIND" -F -f "$T/peer-rpcbind.conf"
+	    --mount="/proc/$PEER_PID/ns/mnt" -- "$RPCBIND" -F --config "$T/peer-rpcbind.conf"
 	wait_until 10 in_peer rpcinfo -T tcp 127.0.0.1 100000 4 ||
 	    fail "the peer's rpcbind does not answer"
 }

@@ -2,20 +2,22 @@
 # t_exportfs_live: exportfs(8) against running rpc.mountd and rpc.nfsd
 # (found through the pidfiles named in the suite config).
 #  - exportfs with no arguments lists (nfs-utils' layout: path padded to 14
-#    columns, long paths on their own line, <world>, classes in order),
-#    -v adds the options, -s prints canonical exports that load again.
+#    columns, long paths on their own line, <world>, classes in nfs-utils'
+#    order: hosts, subnets, wildcards, netgroups, everyone), -v adds the
+#    options, -s prints nfs-utils' "path  client(opts)" lines that load
+#    again (t_exportfs_compat checks them byte for byte).
 #  - exportfs -r with a changed file: showmount -e shows the new export and
 #    no longer the removed one, MNT of the new one works and of the old one
 #    is refused, nfsd serves the new one (nfs-ls, nfs-cp), same daemon PIDs.
 #  - a broken file (and a broken exports.d file): exportfs -r prints
 #    FILE:LINE:COL: message and exits 1; the etab, the daemons' tables
 #    (acknowledgement hashes) and showmount -e stay as they were;
-#    rpc.mountd -t (with no etab in its state directory) prints the same
+#    rpc.mountd --check-config (with no etab in its state directory) prints the same
 #    FILE:LINE.
 #  - -o rw,insecure CLIENT:/path adds an entry live, -a keeps it, -u
 #    removes it (again: "Could not find", exit 1), -r drops -o entries,
-#    -ua empties the table and -a fills it again; bad operands, options and
-#    flags exit 1, -h exits 0.
+#    -ua empties the table and -a fills it again; a bad option exits 1, a
+#    bad operand or flag 2 (usage), -h exits 0.
 #  - exportfs -r while nfsd is stopped succeeds; nfsd started later serves
 #    the new table.
 # timeout: 120
@@ -133,14 +135,14 @@ assert_match "^		<world>$" "$LIST" "* is listed as <world>"
 assert_match "^		\*\.example\.com$" "$LIST" "the exports.d wildcard entry"
 assert_match "^/tmp {10}	192\.0\.2\.99$" "$LIST" "a short path is padded to 14 columns"
 assert_nomatch "\(" "$LIST" "no options without -v"
-# classes in nfs-utils' order: everyone, subnets, wildcards, hosts
+# classes in nfs-utils' order: hosts, subnets, wildcards, everyone
 line_of() {
 	printf '%s\n' "$LIST" | grep -n -- "$1" | head -n 1 | cut -d: -f1
 }
 lw=$(line_of '<world>') ls=$(line_of '192\.0\.2\.0/24') lx=$(line_of 'example\.com')
 lh=$(line_of '127\.0\.0\.1')
-[ "$lw" -lt "$ls" ] && [ "$ls" -lt "$lx" ] && [ "$lx" -lt "$lh" ] ||
-    fail "exportfs lists classes out of order (world $lw, subnet $ls, wildcard $lx, host $lh)"
+[ "$lh" -lt "$ls" ] && [ "$ls" -lt "$lx" ] && [ "$lx" -lt "$lw" ] ||
+    fail "exportfs lists classes out of order (host $lh, subnet $ls, wildcard $lx, world $lw)"
 ok "exportfs lists the exports (no etab yet: from the files)"
 
 must X -v
@@ -155,15 +157,15 @@ ok "exportfs -v shows every entry's options"
 
 must X -s
 CANON=$OUT
-assert_match "^$E/a	127\.0\.0\.1\([a-z_=,]+\)$" "$CANON" "-s: path<tab>client(options)"
-assert_match "^$E/b	\*\([a-z_=,]+\)$" "$CANON" "-s: * stays *"
-assert_match "^$E/d	\*\.example\.com\([a-z_=,]+\)$" "$CANON" "-s: the exports.d entry"
-assert_eq "$(printf '%s\n' "$CANON" | grep -c '	')" 5 "-s: one line per entry"
+assert_match "^$E/a  127\.0\.0\.1\([a-z_=,]+\)$" "$CANON" "-s: path, two blanks, client(options)"
+assert_match "^$E/b  \*\([a-z_=,]+\)$" "$CANON" "-s: * stays *"
+assert_match "^$E/d  \*\.example\.com\([a-z_=,]+\)$" "$CANON" "-s: the exports.d entry"
+assert_eq "$(printf '%s\n' "$CANON" | grep -c '  ')" 5 "-s: one line per entry"
 printf '%s\n' "$CANON" >"$T/canon.exports"
-must "$MOUNTD" -f "$T/nfs.conf" -e "$T/canon.exports" -E "$T/empty.d" -t
+must "$MOUNTD" -f "$T/nfs.conf" -e "$T/canon.exports" -E "$T/empty.d" --check-config
 want=$OUT
-must "$MOUNTD" "${conf_args[@]}" -t
-assert_eq "$want" "$OUT" "rpc.mountd -t on exportfs -s output vs on the files"
+must "$MOUNTD" "${conf_args[@]}" --check-config
+assert_eq "$want" "$OUT" "rpc.mountd --check-config on exportfs -s output vs on the files"
 must X -s -v
 ok "exportfs -s prints canonical exports that load again ($want)"
 
@@ -219,13 +221,13 @@ expect_mnt self "$E/b" MNT3ERR_ACCES
 must nfs-cat "nfs://127.0.0.1$E/c/hello"
 same_daemons
 SM1=$SM
-# rpc.mountd -t checks the etab when there is one (what the daemon would
+# rpc.mountd --check-config checks the etab when there is one (what the daemon would
 # load): point it at a state directory without one to check the files.
 mkdir -p "$T/nostate"
-mustnot "$MOUNTD" "${conf_args[@]}" -S "$T/nostate" -t
-assert_eq "$RC" 1 "rpc.mountd -t exit status with a broken file"
+mustnot "$MOUNTD" "${conf_args[@]}" -S "$T/nostate" --check-config
+assert_eq "$RC" 1 "rpc.mountd --check-config exit status with a broken file"
 assert_match "^rpc\.mountd: $T/exports:3:[0-9]+: .*no_such_option" "$OUT" \
-    "rpc.mountd -t prints FILE:LINE:COL: message"
+    "rpc.mountd --check-config prints FILE:LINE:COL: message"
 ok "broken exports: exportfs -r exits 1 naming $T/exports:3; nothing changes"
 
 # a broken exports.d file, the main file fine again
@@ -235,8 +237,8 @@ mustnot X -r
 assert_eq "$RC" 1 "exportfs -r exit status with a broken exports.d file"
 assert_match "^exportfs: $T/exports\.d/wild\.exports:2(:[0-9]+)?: " "$OUT" \
     "exportfs names the exports.d file and line"
-mustnot "$MOUNTD" "${conf_args[@]}" -S "$T/nostate" -t
-assert_match "$T/exports\.d/wild\.exports:2" "$OUT" "rpc.mountd -t names the exports.d file"
+mustnot "$MOUNTD" "${conf_args[@]}" -S "$T/nostate" --check-config
+assert_match "$T/exports\.d/wild\.exports:2" "$OUT" "rpc.mountd --check-config names the exports.d file"
 assert_eq "$(cksum <"$S/etab")" "$etab_sum" "etab after a failed exportfs -r (exports.d)"
 assert_eq "$(acks)" "$h1" "the daemons' tables after a failed exportfs -r (exports.d)"
 showmount_e
@@ -295,15 +297,15 @@ mustnot X -o rw,bogus "192.0.2.2:$E/b"
 assert_eq "$RC" 1 "exportfs -o with an unknown option"
 assert_match "bogus" "$OUT" "exportfs names the unknown option"
 mustnot X -o rw 192.0.2.2
-assert_eq "$RC" 1 "exportfs with an operand that is not client:/path"
+assert_eq "$RC" 2 "exportfs with an operand that is not client:/path"
 mustnot X -z
-assert_eq "$RC" 1 "exportfs with an unknown flag"
+assert_eq "$RC" 2 "exportfs with an unknown flag"
 assert_match "usage" "$OUT" "exportfs prints its usage"
 must X -h
 assert_match "usage" "$OUT" "exportfs -h"
 showmount_e
 exported "$E/b" && fail "a failed exportfs -o exported $E/b"
-ok "bad options, operands and flags exit 1; -h exits 0"
+ok "a bad option exits 1, bad operands and flags 2; -h exits 0"
 
 # ------------------------------------------------------------ nfsd stopped
 stop_daemon nfsd

@@ -28,7 +28,7 @@ max-connections = 200
 idle-timeout = 60
 max-record = 64K
 CONF
-must "$RPCBIND" -t -f "$good"
+must "$RPCBIND" -t --config "$good"
 ok "rpcbind -t accepts a good file"
 
 # bad LINE TEXT...: a file whose error is on LINE; -t must name file:LINE.
@@ -39,7 +39,7 @@ bad() {
 	nbad=$((nbad + 1))
 	f=$T/bad$nbad.conf
 	printf '%s\n' "$@" >"$f"
-	mustnot "$RPCBIND" -t -f "$f"
+	mustnot "$RPCBIND" -t --config "$f"
 	assert_match "$f:$line([^0-9]|\$)" "$OUT" "-t on bad$nbad.conf (error on line $line)"
 }
 bad 3 "[rpcbind]" "port = 111" "frobnicate = 1"
@@ -56,20 +56,20 @@ bad 4 "[rpcbind]" "# ok" "remote-calls = yes" "remote-calls-deny = no-such-progr
 assert_match "no-such-program-name" "$OUT" "bad remote-calls-deny names the value"
 ok "rpcbind -t rejects $nbad bad files, naming file:line"
 
-mustnot "$RPCBIND" -t -f "$T/does-not-exist.conf"
+mustnot "$RPCBIND" -t --config "$T/does-not-exist.conf"
 assert_match "does-not-exist" "$OUT" "missing -f file"
-mustnot "$RPCBIND" -t -f "$good" -o frobnicate=1
+mustnot "$RPCBIND" -t --config "$good" -o frobnicate=1
 assert_match "frobnicate" "$OUT" "bad -o key"
-mustnot "$RPCBIND" -t -f "$good" -o port=0
-mustnot "$RPCBIND" -t -f "$good" --no-such-flag
-must "$RPCBIND" -h
+mustnot "$RPCBIND" -t --config "$good" -o port=0
+mustnot "$RPCBIND" -t --config "$good" --no-such-flag
+must "$RPCBIND" --help
 assert_match "usage|Usage" "$OUT" "-h"
 must "$RPCBIND" -V
 assert_match "[0-9]+\.[0-9]+" "$OUT" "-V"
 ok "missing -f file, bad -o, bad flags are errors; -h and -V work"
 
 # -T: the effective configuration, file values and -o overrides merged.
-must "$RPCBIND" -T -f "$good" -o idle-timeout=7 -o remote-calls=yes
+must "$RPCBIND" -T --config "$good" -o idle-timeout=7 -o remote-calls=yes
 eff=$OUT
 assert_match '^\[rpcbind\]' "$eff" "-T section header"
 assert_match '^idle-timeout *= *7 *$' "$eff" "-T shows the -o override"
@@ -82,7 +82,7 @@ for k in user state-dir pidfile socket port bind warm-start remote-calls \
 	assert_match "^#? *$k *=" "$eff" "-T lists $k"
 done
 printf '%s\n' "$eff" >"$T/effective.conf"
-must "$RPCBIND" -t -f "$T/effective.conf"
+must "$RPCBIND" -t --config "$T/effective.conf"
 ok "-T prints the effective config (file + -o), and -t accepts it back"
 
 # --- a running rpcbind
@@ -90,8 +90,8 @@ cp "$good" "$T/rpcbind.conf"
 start_rpcbind
 hold_ports 40000
 must "$RPCREG" set 400111 1 udp 0.0.0.0.156.64
-must "$RPCBIND" -t -f "$T/rpcbind.conf"
-must "$RPCBIND" -T -f "$T/rpcbind.conf"
+must "$RPCBIND" -t --config "$T/rpcbind.conf"
+must "$RPCBIND" -T --config "$T/rpcbind.conf"
 check_daemons
 must rpcinfo -T tcp 127.0.0.1 100000 4
 [ -S /run/rpcbind.sock ] || fail "-t removed /run/rpcbind.sock"
@@ -119,7 +119,7 @@ ok "SIGHUP with a broken config: error logged with file:line, old settings kept"
 
 # SIGHUP with a good file that turns remote calls on.
 { cat "$good"; echo "remote-calls = yes"; } | sed '/^remote-calls = no$/d' >"$T/rpcbind.conf"
-must "$RPCBIND" -t -f "$T/rpcbind.conf"
+must "$RPCBIND" -t --config "$T/rpcbind.conf"
 kill -HUP "$(daemon_pid rpcbind)"
 wait_until 10 "$RPCREG" -w 1 callit 127.0.0.1 400112 1 0 ||
     fail "remote-calls=yes not applied by SIGHUP"

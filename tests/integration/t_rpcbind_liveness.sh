@@ -68,7 +68,7 @@ state-dir = $T/elsewhere
 pidfile = /run/rpcbind.pid
 socket = /run/rpcbind.sock
 EOC
-must "$RPCBIND" -T -f "$T/rpcbind.conf"
+must "$RPCBIND" --print-config --config "$T/rpcbind.conf"
 assert_match "^# state directory in force: $T/elsewhere/rpcbind\$" "$OUT" "-T"
 start_rpcbind
 serve sd 400500

@@ -71,7 +71,7 @@ ok "state written as it changes: SET and UNSET survive SIGKILL"
 # --- a second instance
 before=$(cat /run/rpcbind.pid 2>/dev/null)
 rc=0
-out=$(timeout 10 "$RPCBIND" -F -f "$T/rpcbind.conf" 2>&1) || rc=$?
+out=$(timeout 10 "$RPCBIND" -F --config "$T/rpcbind.conf" 2>&1) || rc=$?
 echo "second instance: status $rc: $out"
 case $rc in
 0|124) fail "second rpcbind: status $rc (should refuse at once)" ;;

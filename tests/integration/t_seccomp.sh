@@ -57,8 +57,8 @@ status_field() {
 }
 
 # ident of each daemon's log lines
-declare -A IDENT=([rpcbind]=rpcbind [mountd]=mountd [nfsd]=rpc.nfsd
-    [lockd]=rpc.lockd [statd]=statd [rquotad]=rpc.rquotad)
+declare -A IDENT=([rpcbind]=rpcbind [mountd]=rpc.mountd [nfsd]=rpc.nfsd
+    [lockd]=rpc.lockd [statd]=rpc.statd [rquotad]=rpc.rquotad)
 
 for d in rpcbind mountd nfsd statd lockd rquotad; do
 	pid=$(daemon_pid "$d")
@@ -193,7 +193,7 @@ assert_eq "$(status_field "$dpid" Seccomp)" 2 "detached mountd: Seccomp"
 must "$INJECT" "$dpid" kexec_load 0 17
 assert_eq "$OUT" trapped "sysinject into the detached mountd"
 # <26> is LOG_DAEMON (3) * 8 + LOG_CRIT (2)
-wait_until 10 grep -q "^<26>mountd\[$dpid\]: seccomp: blocked syscall kexec_load ($KEXEC_NR)\$" \
+wait_until 10 grep -q "^<26>rpc\.mountd\[$dpid\]: seccomp: blocked syscall kexec_load ($KEXEC_NR)\$" \
     "$T/syslog.out" || fail "no report in syslog:
 $(cat "$T/syslog.out")"
 cat "$T/syslog.out"

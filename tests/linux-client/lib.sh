@@ -111,11 +111,15 @@ start_lc_mountd() {
 }
 
 # start_lc_nfsd [ARGS...]: rpc.nfsd on the exports and state directory of
-# start_lc_mountd (the two share the handle key); waits for NFS v3.
+# start_lc_mountd (the two share the handle key), NFSv2 on too (-V 2: off by
+# default, as in Debian 12; t_mount drives it); waits for NFS v3.
 start_lc_nfsd() {
 	[ -x "$NFSD" ] || fail "$NFSD not built"
+	# NFSv2 and UDP as well (Debian 12's defaults, now rpc.nfsd's, are
+	# v3 over TCP): t_mount mounts vers=2 and shows that the client
+	# refuses proto=udp itself, with the server offering it
 	start_daemon nfsd "$NFSD" -F -f "${LC_CONF:-/dev/null}" \
-	    -e "$T/exports" -E "$T/exports.d" -S "$T/mountd-state" "$@"
+	    -e "$T/exports" -E "$T/exports.d" -S "$T/mountd-state" -V 2 -u "$@"
 	wait_rpc 100003 3 tcp "$SERVER_ADDR"
 }
 

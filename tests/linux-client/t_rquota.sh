@@ -86,13 +86,15 @@ cat >/tmp/nfs.conf <<EOF
 [global]
 state-dir = $S
 log-burst = 1000
+# not the guest's /etc/nfs.conf (nfs-common's: [mountd] manage-gids = y)
+nfs-conf =
 [rpcbind]
 state-dir = $S/rpcbind
 EOF
 echo "$Q 127.0.0.1(rw,no_root_squash)" >/tmp/exports
 mkdir -p /tmp/exports.d
 x="-e /tmp/exports -E /tmp/exports.d"
-$B/rpcbind -F -f /tmp/nfs.conf >/share/rpcbind.log 2>&1 &
+$B/rpcbind -F --config /tmp/nfs.conf >/share/rpcbind.log 2>&1 &
 for i in $(seq 100); do rpcinfo -T tcp 127.0.0.1 100000 4 >/dev/null 2>&1 && break; sleep 0.1; done
 $B/rpc.mountd -F -f /tmp/nfs.conf $x >/share/mountd.log 2>&1 &
 $B/rpc.nfsd -F -f /tmp/nfs.conf $x >/share/nfsd.log 2>&1 &

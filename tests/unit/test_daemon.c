@@ -541,8 +541,58 @@ test_args_help_lines(void **state)
 	assert_int_equal(rc, 1);
 	assert_string_equal(out, "usage: rpcbind [-dFhTtV] [-D facilities] "
 	    "[-f file] [-o key=value]\n  -w\twarm start\n"
-	    "  --config FILE, --check-config, --print-config, --foreground, "
-	    "--no-seccomp, --help, --version\n");
+	    "  --config FILE, --check-config, --print-config, --set KEY=VALUE, "
+	    "--nfs-conf FILE,\n  --foreground, --no-seccomp, --help, "
+	    "--version\n");
+}
+
+/* Operands first, then the descriptions; a daemon taking over common
+ * letters (nfs-utils' -d, -t, -T, -V) hides them from the usage line; a
+ * command-line error says so (exit 2 with the usage), a config error not. */
+static int
+usage_cb(int opt, const char *arg, void *p)
+{
+	(void)arg;
+	(void)p;
+	return opt == 'T' ? 0 : -EINVAL;
+}
+
+static void
+test_args_usage_nfsd(void **state)
+{
+	struct daemon_args da;
+	char *argv[] = { (char *)"rpc.nfsd", (char *)"-T", (char *)"-Z",
+	    NULL };
+	char *bad_conf[] = { (char *)"rpc.nfsd", (char *)"--config",
+	    (char *)"/nonexistent/x.conf", NULL };
+	char path[] = "/tmp/test_daemon_out.XXXXXX", out[512];
+	int fd, saved, rc, ind;
+	ssize_t n;
+
+	(void)state;
+	rc = daemon_parse_args(3, argv, "nfsd", "dtTV:", "[nthreads]\n"
+	    "  -T\tno TCP\n", usage_cb, NULL, &da, &ind);
+	assert_int_equal(rc, -EINVAL);
+	assert_true(da.usage_error);
+	assert_non_null(strstr(da.err, "-Z"));
+	assert_true((fd = mkstemp(path)) >= 0);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	daemon_usage(&da, stdout);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	n = pread(fd, out, sizeof(out) - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	assert_non_null(strstr(out, "usage: rpc.nfsd [-Fh] [-D facilities] "
+	    "[-f file] [-o key=value] [nthreads]\n  -T\tno TCP\n"));
+	rc = daemon_parse_args(3, bad_conf, "nfsd", "dtTV:", NULL, usage_cb,
+	    NULL, &da, &ind);
+	assert_int_equal(rc, -EINVAL);
+	assert_false(da.usage_error);
 }
 
 static int	long_seen[2];
@@ -635,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_args_bad_conf),
 		cmocka_unit_test(test_args_help_version),
 		cmocka_unit_test(test_args_help_lines),
+		cmocka_unit_test(test_args_usage_nfsd),
 		cmocka_unit_test(test_args_long),
 	};
 

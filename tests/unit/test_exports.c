@@ -505,12 +505,12 @@ test_client_forms(void **state)
 	c = cl(t, "/c", 0);
 	assert_int_equal(c->type, EXP_CL_ANY);
 	assert_false(c->opts.flags & EXP_F_RO);
-	assert_int_equal(nwarn(t, "no host given"), 1);
+	assert_int_equal(nwarn(t, "No host name given"), 1);
 	assert_int_equal(nwarn(t, "no client given"), 2);
 	exp_table_free(t);
 	/* a client without options gets the defaults, with a warning */
 	t = parse_ok("/a h1\n");
-	assert_int_equal(nwarn(t, "no options"), 1);
+	assert_int_equal(nwarn(t, "No options for"), 1);
 	exp_table_free(t);
 }
 
@@ -567,7 +567,7 @@ test_default_options_form(void **state)
 	assert_int_equal(c->opts.sec[0].flavor, EXP_SEC_KRB5);
 	assert_int_equal(c->opts.sec[1].flavor, EXP_SEC_SYS);
 	/* no "no options" warning under defaults; the next line is fresh */
-	assert_int_equal(nwarn(t, "no options"), 1);
+	assert_int_equal(nwarn(t, "No options for"), 1);
 	c = cl(t, "/q", 0);
 	assert_true(c->opts.flags & EXP_F_RO);
 	assert_false(c->opts.flags & EXP_F_ASYNC);
@@ -687,7 +687,7 @@ test_duplicates_and_merge(void **state)
 	assert_int_equal(exp_lookup(t, "/a")->nclients, 2);
 	assert_string_equal(cl(t, "/a", 1)->name, "h3");
 	assert_false(cl(t, "/a", 0)->opts.flags & EXP_F_RO);	/* first kept */
-	assert_int_equal(nwarn(t, "duplicate"), 1);
+	assert_int_equal(nwarn(t, "duplicated export entries"), 1);
 	exp_table_free(t);
 }
 
@@ -1005,6 +1005,98 @@ test_load_exports_d(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* EXP_LOAD_PARTIAL leaves bad lines out (all of each one, with what it
+ * warned about) and keeps the rest; EXP_LOAD_WARN_SUBTREE warns as
+ * nfs-utils' exportfs; "host (opts)" gets its own warning. */
+static void
+test_load_partial_and_warnings(void **state)
+{
+	char tmpl[] = "/tmp/test_exports.XXXXXX", f[256], cmd[300];
+	const struct exp_err *e;
+	struct exp_table *t;
+	struct exp_err err;
+	const char *dir;
+	size_t n;
+
+	(void)state;
+	assert_non_null(dir = mkdtemp(tmpl));
+	snprintf(f, sizeof(f), "%s/exports", dir);
+	put(dir, "exports",
+	    "/a h1(rw,no_subtree_check)\n"		/* 1 */
+	    "/a h2(rw) h3(rw,what)\n"			/* 2: bad, h2 too */
+	    "/b \"unterminated h(rw)\n"		/* 3: bad */
+	    "/c 10.0.0.1 (rw)\n"			/* 4 */
+	    "/d h(rw\n"					/* 5: bad */
+	    "/e -subtree_check h(rw) h(rw)\n"		/* 6: a duplicate */
+	    "/b h(ro)\n");				/* 7 */
+	assert_int_equal(exp_load(f, NULL, &t, &err), -EINVAL);
+	assert_int_equal(err.pos.line, 2);
+	assert_int_equal(exp_load_flags(f, NULL, EXP_LOAD_PARTIAL |
+	    EXP_LOAD_WARN_SUBTREE, &t, &err), 0);
+	e = exp_skipped(t, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].pos.line, 2);
+	assert_int_equal(e[0].pos.col, 17);
+	assert_non_null(strstr(e[0].file, "exports"));
+	assert_int_equal(e[1].pos.line, 3);
+	assert_int_equal(e[2].pos.line, 5);
+	assert_int_equal(exp_count(t), 4);
+	assert_int_equal(exp_lookup(t, "/a")->nclients, 1);
+	assert_null(exp_lookup(t, "/d"));
+	assert_string_equal(cl(t, "/b", 0)->name, "h");
+	/* 10.0.0.1 (rw): 10.0.0.1 read-only, everyone read-write */
+	assert_int_equal(exp_lookup(t, "/c")->nclients, 2);
+	assert_true(cl(t, "/c", 0)->opts.flags & EXP_F_RO);
+	assert_string_equal(cl(t, "/c", 1)->name, "*");
+	assert_false(cl(t, "/c", 1)->opts.flags & EXP_F_RO);
+	assert_int_equal(nwarn(t, "No options for /c 10.0.0.1: suggest "
+	    "10.0.0.1(sync) to avoid warning"), 1);
+	assert_int_equal(nwarn(t, "No host name given with /c (rw), suggest "
+	    "*(rw) to avoid warning"), 1);
+	assert_int_equal(nwarn(t, "blank between 10.0.0.1 and (rw)"), 1);
+	/* subtree: /c twice, /b once; not /a (given), not /e (defaults),
+	 * nothing from the lines left out */
+	assert_int_equal(nwarn(t, "Neither 'subtree_check' or "
+	    "'no_subtree_check' specified for export"), 3);
+	assert_int_equal(nwarn(t, "\"10.0.0.1:/c\""), 1);
+	assert_int_equal(nwarn(t, "\"*:/c\""), 1);
+	assert_int_equal(nwarn(t, "h2"), 0);
+	assert_int_equal(nwarn(t, "duplicated export entries: h:/e ignored "
+	    "(first at line 6)"), 1);
+	e = exp_warnings(t, &n);
+	for (; n > 0; n--, e++)
+		assert_int_equal(e->severe,
+		    strstr(e->pos.msg, "duplicated") != NULL);
+	exp_table_free(t);
+	/* options that differ: "incompatible" */
+	t = parse_ok("/a h(rw)\n/a h(ro)\n/b h(rw) h(rw)\n");
+	assert_int_equal(nwarn(t, "incompatible duplicated export entries: "
+	    "h:/a"), 1);
+	assert_int_equal(nwarn(t, "incompatible"), 1);
+	assert_int_equal(nwarn(t, "Neither"), 0);	/* not asked for */
+	exp_table_free(t);
+	/* a NUL byte: that line is left out, the next one is read */
+	put(dir, "exports", "/a h(rw)\n/b h(r");
+	{
+		FILE *fp = fopen(f, "a");
+
+		assert_non_null(fp);
+		fputc('\0', fp);
+		fputs("w)\n/c h(rw)\n", fp);
+		fclose(fp);
+	}
+	assert_int_equal(exp_load_flags(f, NULL, EXP_LOAD_PARTIAL, &t, &err),
+	    0);
+	e = exp_skipped(t, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].pos.line, 2);
+	assert_int_equal(exp_count(t), 2);
+	assert_non_null(exp_lookup(t, "/c"));
+	exp_table_free(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void
 test_example_file(void **state)
 {
@@ -1073,6 +1165,7 @@ main(void)
 		cmocka_unit_test(test_format_and_serialize),
 		cmocka_unit_test(test_showmount),
 		cmocka_unit_test(test_load_exports_d),
+		cmocka_unit_test(test_load_partial_and_warnings),
 		cmocka_unit_test(test_example_file),
 	};
 
