@@ -37,6 +37,7 @@ static const struct nfsconf_map nfsconf_map[] = {
 	{ "lockd", "port", "lockd", "port", 0 },
 	{ "statd", "port", "statd", "port", 0 },
 	{ "statd", "outgoing-port", "statd", "outgoing-port", 0 },
+	{ "exportfs", "debug", "exportfs", "debug", 0 },
 };
 
 int

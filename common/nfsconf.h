@@ -20,6 +20,7 @@
  *	[lockd] port		[lockd] port
  *	[statd] port		[statd] port
  *	[statd] outgoing-port	[statd] outgoing-port
+ *	[exportfs] debug	[exportfs] debug
  */
 #ifndef NFS_NFSCONF_H
 #define NFS_NFSCONF_H

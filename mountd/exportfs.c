@@ -63,6 +63,7 @@
 #include "common/atomicio.h"
 #include "common/conf.h"
 #include "common/exports.h"
+#include "common/nfsconf.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
 
@@ -75,6 +76,7 @@ struct exportfs_conf {
 	char	*lockd_pidfile;
 	char	*rquotad_pidfile;
 	long	 wait;
+	char	*debug;
 };
 #define K(s, n, t, f, d, lo, hi, h) \
 	{ n, t, offsetof(struct s, f), d, lo, hi, h }
@@ -93,6 +95,10 @@ static const struct conf_key exportfs_keys[] = {
 	    "rpc.rquotad's pidfile (SIGHUP after a change)"),
 	K(exportfs_conf, "wait", CONF_INT, wait, "5", 0, 600,
 	    "seconds to wait for the daemons to confirm a new table"),
+	K(exportfs_conf, "debug", CONF_STR, debug, "", 0, 0,
+	    "nfs-utils' debug kinds (all, auth, call, general, parse; empty "
+	    "or 0: none): which daemons are signalled and when each confirms, "
+	    "on stderr"),
 	CONF_KEY_END
 };
 #undef K
@@ -113,6 +119,7 @@ struct ctx {
 	bool		 all, reexport, unexport, ignore, verbose, show, flush;
 	const char	*opts;
 	const char	*conf_path;
+	const char	*debug;		/* -d KIND */
 	bool		 explicit_conf;
 	struct suite_overrides o;	/* -S -e -E */
 	struct exportfs_conf xc;
@@ -148,7 +155,8 @@ help(void)
 	    "  -i            ignore the exports files for the operands\n"
 	    "  -f            have the daemons reload the exported table\n"
 	    "  -v            verbose\n"
-	    "  -d KIND       accepted (nfs-utils' debug kinds)\n"
+	    "  -d KIND       say which daemons are signalled and when each\n"
+	    "                confirms ([exportfs] debug; nfs-utils' kinds)\n"
 	    "  --config FILE the suite's configuration (also -f FILE)\n"
 	    "  -S, --state-dir DIR, -e, --exports FILE, -E, --exports-dir DIR\n"
 	    "                override the configured paths\n"
@@ -898,6 +906,17 @@ struct daemon_ref {
 	bool		 done;
 };
 
+/* Is [exportfs] debug (or -d KIND, or nfs.conf's [exportfs] debug) on? */
+static bool
+debugging(const struct ctx *c)
+{
+	const char *d = c->debug != NULL ? c->debug : c->xc.debug;
+
+	return d != NULL && *d != '\0' && strcmp(d, "0") != 0 &&
+	    strcasecmp(d, "none") != 0 && strcasecmp(d, "no") != 0 &&
+	    strcasecmp(d, "n") != 0;
+}
+
 /* SIGHUP the running daemons and wait for their acks. 0, or 1 if one did
  * not confirm. */
 static int
@@ -920,9 +939,16 @@ notify(struct ctx *c, uint64_t hash)
 		snprintf(d[i].ack, sizeof(d[i].ack), "%s/%s.exports-hash",
 		    c->sc.state_dir, d[i].name);
 		if ((d[i].pid = running_pid(d[i].pidfile)) == 0) {
+			if (debugging(c))
+				fprintf(stderr, "exportfs: debug: %s is not "
+				    "running (%s)\n", d[i].name, d[i].pidfile);
 			d[i].done = true;
 			continue;
 		}
+		if (debugging(c))
+			fprintf(stderr, "exportfs: debug: SIGHUP to %s (pid %ld), "
+			    "waiting for %016llx in %s\n", d[i].name,
+			    (long)d[i].pid, (unsigned long long)hash, d[i].ack);
 		if (kill(d[i].pid, SIGHUP) != 0) {
 			fprintf(stderr, "exportfs: cannot signal %s (pid %ld): "
 			    "%s\n", d[i].name, (long)d[i].pid,
@@ -941,6 +967,10 @@ notify(struct ctx *c, uint64_t hash)
 			if (ok && h == hash) {
 				d[i].done = true;
 				pending--;
+				if (debugging(c))
+					fprintf(stderr, "exportfs: debug: %s "
+					    "confirmed the table after %ld ms\n",
+					    d[i].name, waited);
 			}
 		}
 		if (pending == 0 || waited >= c->xc.wait * 1000)
@@ -1174,8 +1204,9 @@ configure(struct ctx *c)
 	} secs[] = {
 		{ "exportfs", exportfs_keys, &c->xc },
 	};
-	struct conf_file *cf = NULL;
+	struct conf_file *cf = NULL, *nfs = NULL;
 	struct parse_err err;
+	const char *nfs_path;
 	size_t i;
 	int rc;
 
@@ -1188,6 +1219,27 @@ configure(struct ctx *c)
 			fprintf(stderr, "exportfs: %s: %s\n", c->conf_path,
 			    strerror(-rc));
 		return -EINVAL;
+	}
+	/* nfs-utils' /etc/nfs.conf: its [exportfs] debug, under ours */
+	nfs_path = conf_get(cf, "global", "nfs-conf", NULL);
+	if (nfs_path == NULL)
+		nfs_path = NFSCONF_DEFAULT_PATH;
+	if (*nfs_path != '\0') {
+		memset(&err, 0, sizeof(err));
+		if ((rc = conf_load_foreign(nfs_path, &nfs, &err)) == 0) {
+			rc = nfsconf_import(cf, nfs, "exportfs");
+			conf_file_free(nfs);
+		}
+		if (rc < 0) {
+			if (err.line > 0)
+				fprintf(stderr, "exportfs: %s:%u:%u: %s\n",
+				    nfs_path, err.line, err.col, err.msg);
+			else
+				fprintf(stderr, "exportfs: %s: %s\n", nfs_path,
+				    strerror(-rc));
+			conf_file_free(cf);
+			return -EINVAL;
+		}
 	}
 	for (i = 0; i < nitems(secs); i++) {
 		memset(&err, 0, sizeof(err));
@@ -1290,7 +1342,8 @@ main(int argc, char **argv)
 			c.all = true;
 			break;
 		case 'd':
-			break;	/* nfs-utils' debug kinds: nothing to say */
+			c.debug = optarg;	/* over [exportfs] debug */
+			break;
 		case 'f':
 			c.flush = true;
 			break;

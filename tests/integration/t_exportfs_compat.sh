@@ -120,6 +120,29 @@ must showmount -e 127.0.0.1
 assert_eq "$OUT" "$SM" "showmount -e after a broken reload"
 ok "reload with a broken file: nothing changes (etab, mountd's table, showmount -e)"
 
+# ------------------------------------------------------------ debug
+mkdir -p "$E/d"
+printf '%s\t127.0.0.1(rw,no_subtree_check)\n%s\t127.0.0.2(ro,no_subtree_check)\n' \
+    "$E/a" "$E/d" >"$T/exports"
+must X -d all -r
+assert_match "^exportfs: debug: SIGHUP to rpc.mountd \(pid [0-9]+\)" "$OUT" "-d all: the signal"
+assert_match "^exportfs: debug: rpc.mountd confirmed the table after [0-9]+ ms" "$OUT" "-d all: the ack"
+assert_match "^exportfs: debug: rpc.nfsd is not running" "$OUT" "-d all: nfsd not running"
+must X -r
+assert_nomatch "debug:" "$OUT" "no debug by default"
+# nfs-utils' /etc/nfs.conf: its [exportfs] debug, unless ours sets it
+printf '[exportfs]\ndebug = all\n' >"$T/nfs-utils.conf"
+printf '[global]\nstate-dir = %s\nnfs-conf = %s\n[exportfs]\nmountd-pidfile = %s\n' \
+    "$S" "$T/nfs-utils.conf" "$T/rpc.mountd.pid" >"$T/nfs2.conf"
+must "$EXPORTFS" --config "$T/nfs2.conf" -e "$T/exports" -E "$T/empty.d" -r
+assert_match "^exportfs: debug: rpc.mountd confirmed" "$OUT" "[exportfs] debug from nfs.conf"
+printf '[exportfs]\ndebug = 0\n' >>"$T/nfs2.conf"
+must "$EXPORTFS" --config "$T/nfs2.conf" -e "$T/exports" -E "$T/empty.d" -r
+assert_nomatch "debug:" "$OUT" "the suite's [exportfs] debug = 0 wins over nfs.conf's"
+must "$EXPORTFS" --config "$T/nfs2.conf" -e "$T/exports" -E "$T/empty.d" -d none -r
+assert_nomatch "debug:" "$OUT" "-d none"
+ok "exportfs -d, [exportfs] debug, nfs.conf's [exportfs] debug under ours"
+
 # ------------------------------------------------------------ -s, -v
 mount -t tmpfs tmpfs /srv || fail "tmpfs on /srv"
 mkdir -p /srv/a/sub1 "/srv/with space" "/srv/c d" /srv/b/7 /srv/p/1 /srv/zzz/9 \
