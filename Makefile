@@ -12,7 +12,7 @@
 ifeq ($(wildcard config.mk),)
 # A fresh clone: install what is missing, run autoreconf + configure, go on.
 .DEFAULT_GOAL := all
-all check check-one demo demo-stop install bench unit integration kernel-check clean:
+all check check-one demo demo-stop install uninstall deb bench unit integration kernel-check clean:
 	@./scripts/bootstrap
 	@$(MAKE) --no-print-directory $@
 else
@@ -164,7 +164,7 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $$($$*_OBJS) $(LIBCOMMON) $(LIBXDR)
 
 # ---------------------------------------------------------------- targets
 .PHONY: all check check-one unit integration kernel-check demo demo-stop \
-	install clean bench
+	install uninstall deb clean bench
 .DEFAULT_GOAL := all
 all: $(PROGS) $(CLIENTS)
 
@@ -218,8 +218,34 @@ install: all
 		> $(DESTDIR)$(sysconfdir)/init.d/$${s##*/}; \
 		chmod 755 $(DESTDIR)$(sysconfdir)/init.d/$${s##*/}; done
 
+# Removes what `make install` installed, given the same variables.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(sbindir)/,$(notdir $(PROGS)))
+	for m in $(MANS); do rm -f $(DESTDIR)$(mandir)/man$${m##*.}/$${m##*/}; done
+	rm -f $(DESTDIR)$(prefix)/share/doc/nfs-suite/exports.example \
+		$(DESTDIR)$(prefix)/share/doc/nfs-suite/nfs-suite.conf.example
+	-rmdir $(DESTDIR)$(prefix)/share/doc/nfs-suite 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(prefix)/lib/systemd/system/,$(notdir \
+		$(wildcard etc/systemd/*.service etc/systemd/*.socket etc/systemd/*.target)))
+	rm -f $(addprefix $(DESTDIR)$(sysconfdir)/init.d/,$(notdir $(wildcard etc/init.d/*)))
+
+# A Debian package of this build: $(DEB_B)/nfs-suite_VERSION_ARCH.deb
+# (packaging/deb: control, maintainer scripts, mkdeb). Files go to /usr
+# and /etc whatever configure's prefix; the compiled-in paths (sysconfdir,
+# localstatedir, runstatedir) must be /etc, /var and /run: when they are
+# not, the package is built apart, in $(B)-deb.
+DEB_VARS	:= prefix=/usr exec_prefix=/usr sbindir=/usr/sbin \
+		   mandir=/usr/share/man sysconfdir=/etc localstatedir=/var runstatedir=/run
+DEB_B		:= $(if $(filter /etc:/var:/run,$(sysconfdir):$(localstatedir):$(runstatedir)),$(B),$(B)-deb)
+deb:
+	$(MAKE) --no-print-directory all B=$(DEB_B) $(DEB_VARS)
+	rm -rf $(DEB_B)/deb
+	$(MAKE) --no-print-directory install B=$(DEB_B) $(DEB_VARS) \
+		DESTDIR=$(abspath $(DEB_B)/deb/root)
+	packaging/deb/mkdeb $(DEB_B)/deb $(PACKAGE_VERSION)
+
 clean:
-	rm -rf build build-san build-clang
+	rm -rf build build-san build-clang build-deb
 
 -include $(shell find $(B) -name '*.d' -type f -not -path '*/test-logs/*' 2>/dev/null)
 endif

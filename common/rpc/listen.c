@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -295,6 +297,72 @@ rpc_srv_listen_fd(struct rpc_srv *srv, int fd)
 	return listener_add(srv, fd, kind, NULL);
 }
 
+/*
+ * A fixed TCP port can be held for a minute after a short-lived client
+ * used it as its source port and closed first (its TIME_WAIT: libtirpc's
+ * and libnfs's clients bind reserved ports without SO_REUSEADDR, and such
+ * a TIME_WAIT blocks our bind even with it). Seen with rpc.rquotad's 875
+ * after rpcinfo ran as root. When nothing listens on the port (a connect
+ * to it is refused), wait that out; a real listener fails at once.
+ */
+#define TIMEWAIT_WAIT_MS	70000
+#define TIMEWAIT_STEP_MS	250
+
+static bool
+port_has_listener(const struct sockaddr_storage *bound, socklen_t len)
+{
+	struct sockaddr_storage to = *bound;
+	int fd, rc;
+
+	if (to.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&to;
+
+		if (sin->sin_addr.s_addr == htonl(INADDR_ANY))
+			sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	} else if (to.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
+
+		if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+			sin6->sin6_addr = in6addr_loopback;
+	} else
+		return true;
+	if ((fd = socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return true;
+	rc = connect(fd, (struct sockaddr *)&to, len);
+	close(fd);
+	return rc == 0 || errno != ECONNREFUSED;
+}
+
+static int
+listen_after_timewait(struct rpc_srv *srv, struct sockaddr_storage *ss,
+    socklen_t sl)
+{
+	struct timespec step = { 0, TIMEWAIT_STEP_MS * 1000000L };
+	int waited, rc = -EADDRINUSE;
+
+	for (waited = 0; waited < TIMEWAIT_WAIT_MS;
+	    waited += TIMEWAIT_STEP_MS) {
+		if (port_has_listener(ss, sl))
+			return -EADDRINUSE;
+		if (waited == 0)
+			log_notice("tcp port %d is held by closing connections "
+			    "(a client's source port in TIME_WAIT); waiting up "
+			    "to %d s for it", addr_port((struct sockaddr *)ss),
+			    TIMEWAIT_WAIT_MS / 1000);
+		nanosleep(&step, NULL);
+		rc = rpc_srv_listen(srv, RPC_XPRT_TCP, (struct sockaddr *)ss,
+		    sl);
+		if (rc != -EADDRINUSE) {
+			if (rc == 0)
+				log_notice("tcp port %d free after %.1f s",
+				    addr_port((struct sockaddr *)ss),
+				    (waited + TIMEWAIT_STEP_MS) / 1000.0);
+			return rc;
+		}
+	}
+	return rc;
+}
+
 int
 rpc_srv_listen_std(struct rpc_srv *srv, int port, const char *const *bind_addrs)
 {
@@ -320,7 +388,9 @@ rpc_srv_listen_std(struct rpc_srv *srv, int port, const char *const *bind_addrs)
 				addr_set_port((struct sockaddr *)&ss, 0);
 				rc = rpc_srv_listen(srv, kinds[k],
 				    (struct sockaddr *)&ss, sl);
-			}
+			} else if (rc == -EADDRINUSE && port != 0 &&
+			    kinds[k] == RPC_XPRT_TCP)
+				rc = listen_after_timewait(srv, &ss, sl);
 			if (rc != 0) {
 				if (ss.ss_family == AF_INET6 && bind_addrs == NULL &&
 				    (rc == -EAFNOSUPPORT || rc == -EADDRNOTAVAIL))

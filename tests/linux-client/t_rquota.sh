@@ -98,10 +98,15 @@ $B/rpcbind -F --config /tmp/nfs.conf >/share/rpcbind.log 2>&1 &
 for i in $(seq 100); do rpcinfo -T tcp 127.0.0.1 100000 4 >/dev/null 2>&1 && break; sleep 0.1; done
 $B/rpc.mountd -F -f /tmp/nfs.conf $x >/share/mountd.log 2>&1 &
 $B/rpc.nfsd -F -f /tmp/nfs.conf $x >/share/nfsd.log 2>&1 &
+# rpc.rquotad's 875 is a reserved port: as rpc.rquotad(8) advises, keep
+# root's libtirpc clients off it; a client that used it anyway (libnfs)
+# leaves a TIME_WAIT that rpc.rquotad waits out (up to 70 s) when started
+# again
+echo "875	# rpc.rquotad" >>/etc/bindresvport.blacklist
 start_rquotad() {
 	$B/rpc.rquotad -F -f /tmp/nfs.conf $x "$@" >>/share/rquotad.log 2>&1 &
 	RQD=$!
-	for i in $(seq 100); do
+	for i in $(seq 800); do
 		rpcinfo -T udp 127.0.0.1 100011 1 >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
