@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,7 @@
 #include "common/metrics.h"
 #include "common/rpc/rpc_int.h"
 #include "common/rpc/rpc_stats.h"
+#include "common/util.h"
 
 #define MAX_VERS	8	/* versions of one program given slots */
 #define MAX_EXTRA	4
@@ -377,6 +379,28 @@ proc_labels(const struct rpc_program *p, uint32_t vers, uint32_t proc,
 			    slot = (s)->base[i][j]; k < v->nprocs;	\
 			    k++, slot++)
 
+/* The per-procedure counters after the calls: one family each. */
+static const struct per_proc_counter {
+	const char	*name, *help;
+	size_t		 off;		/* in struct rpc_pstat */
+	bool		 status_only;	/* programs with res_status only */
+} per_proc[] = {
+	{ "nfs_suite_rpc_call_errors_total",
+	  "Calls of each procedure answered with an RPC error (garbage "
+	  "arguments, authentication, system error...).",
+	  offsetof(struct rpc_pstat, errors), false },
+	{ "nfs_suite_rpc_call_status_errors_total",
+	  "Calls of each procedure whose result carried an error status "
+	  "(programs with a status in every result: NFS).",
+	  offsetof(struct rpc_pstat, status_errors), true },
+	{ "nfs_suite_rpc_received_bytes_total",
+	  "Bytes of the call messages of each procedure.",
+	  offsetof(struct rpc_pstat, bytes_in), false },
+	{ "nfs_suite_rpc_sent_bytes_total",
+	  "Bytes of the reply messages of each procedure.",
+	  offsetof(struct rpc_pstat, bytes_out), false },
+};
+
 static void
 render_procs(struct rpc_srv *srv, struct mbuf *o, const struct totals *tt)
 {
@@ -384,6 +408,7 @@ render_procs(struct rpc_srv *srv, struct mbuf *o, const struct totals *tt)
 	const struct rpc_program *p;
 	const struct rpc_version *v;
 	unsigned i, j, k, slot, b;
+	size_t f;
 	char lab[256], lab2[300];
 	uint64_t uncached = 0;
 
@@ -401,44 +426,22 @@ render_procs(struct rpc_srv *srv, struct mbuf *o, const struct totals *tt)
 		metrics_u64(o, "nfs_suite_rpc_calls_total", lab,
 		    tt->p[slot].calls);
 	}
-	metrics_family(o, "nfs_suite_rpc_call_errors_total", "counter",
-	    "Calls of each procedure answered with an RPC error (garbage "
-	    "arguments, authentication, system error...).");
-	FOR_SLOTS(s, srv, i, j, k, slot, p, v) {
-		if (slot >= tt->nslots || tt->p[slot].calls == 0)
-			continue;
-		proc_labels(p, v->vers, k, &v->procs[k], lab, sizeof(lab));
-		metrics_u64(o, "nfs_suite_rpc_call_errors_total", lab,
-		    tt->p[slot].errors);
-	}
-	metrics_family(o, "nfs_suite_rpc_call_status_errors_total", "counter",
-	    "Calls of each procedure whose result carried an error status "
-	    "(programs with a status in every result: NFS).");
-	FOR_SLOTS(s, srv, i, j, k, slot, p, v) {
-		if (slot >= tt->nslots || tt->p[slot].calls == 0 ||
-		    !p->res_status)
-			continue;
-		proc_labels(p, v->vers, k, &v->procs[k], lab, sizeof(lab));
-		metrics_u64(o, "nfs_suite_rpc_call_status_errors_total", lab,
-		    tt->p[slot].status_errors);
-	}
-	metrics_family(o, "nfs_suite_rpc_received_bytes_total", "counter",
-	    "Bytes of the call messages of each procedure.");
-	FOR_SLOTS(s, srv, i, j, k, slot, p, v) {
-		if (slot >= tt->nslots || tt->p[slot].calls == 0)
-			continue;
-		proc_labels(p, v->vers, k, &v->procs[k], lab, sizeof(lab));
-		metrics_u64(o, "nfs_suite_rpc_received_bytes_total", lab,
-		    tt->p[slot].bytes_in);
-	}
-	metrics_family(o, "nfs_suite_rpc_sent_bytes_total", "counter",
-	    "Bytes of the reply messages of each procedure.");
-	FOR_SLOTS(s, srv, i, j, k, slot, p, v) {
-		if (slot >= tt->nslots || tt->p[slot].calls == 0)
-			continue;
-		proc_labels(p, v->vers, k, &v->procs[k], lab, sizeof(lab));
-		metrics_u64(o, "nfs_suite_rpc_sent_bytes_total", lab,
-		    tt->p[slot].bytes_out);
+	for (f = 0; f < nitems(per_proc); f++) {
+		const struct per_proc_counter *pc = &per_proc[f];
+
+		metrics_family(o, pc->name, "counter", pc->help);
+		FOR_SLOTS(s, srv, i, j, k, slot, p, v) {
+			uint64_t n;
+
+			if (slot >= tt->nslots || tt->p[slot].calls == 0 ||
+			    (pc->status_only && !p->res_status))
+				continue;
+			proc_labels(p, v->vers, k, &v->procs[k], lab,
+			    sizeof(lab));
+			memcpy(&n, (const char *)&tt->p[slot] + pc->off,
+			    sizeof(n));
+			metrics_u64(o, pc->name, lab, n);
+		}
 	}
 	metrics_family(o, "nfs_suite_rpc_call_duration_seconds", "histogram",
 	    "Time from a call's arrival to its reply, per procedure.");
