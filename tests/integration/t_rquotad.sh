@@ -20,6 +20,8 @@
 #    unprivileged port, with a command that does not match the type; root
 #    on a rw no_root_squash export gets through the rules;
 #  - exportfs -r reaches rpc.rquotad (its ack) and a new export is served;
+#  - a port another program listens on fails the start at once (the wait
+#    for a port held only by closing connections does not apply);
 #  - malformed calls: every procedure with short, huge, NUL-carrying and
 #    over-long (1025 and 4096 bytes) paths: GARBAGE_ARGS over UDP and TCP;
 #    random arguments: every reply parses; rquotad still answers.
@@ -236,6 +238,26 @@ must "$EXPORTFS" -f "$T/nfs.conf" -e "$T/exports" -E "$T/exports.d" -r
 [ -s /var/lib/nfs-suite/rpc.rquotad.exports-hash ] || fail "no ack from rpc.rquotad"
 q NOQUOTA p 127.0.0.1 get1 "$E/late" 0
 ok "exportfs -r: rpc.rquotad took the new table (ack written) and serves the new export"
+
+# ---------------------------------------------------------------- port taken
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 4876)); s.listen(1)
+print("listening", flush=True)
+time.sleep(60)' >"$T/holder.out" 2>&1 &
+holder=$!
+wait_until 10 grep -q '^listening' "$T/holder.out" || fail "no port holder"
+t0=$(date +%s.%N)
+mustnot timeout 30 "$RQD" -F -f "$T/nfs.conf" -e "$T/exports" -E "$T/exports.d" \
+    -p 4876 --set pidfile=/run/rq2.pid
+dt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+kill "$holder"
+wait "$holder" 2>/dev/null
+assert_match "port 4876: Address already in use" "$OUT" "a port in use"
+awk -v d="$dt" 'BEGIN { exit !(d < 5) }' || fail "a port in use took ${dt}s to fail"
+ok "a port another program listens on: the start fails in ${dt}s"
 
 # ---------------------------------------------------------------- malformed
 /usr/bin/python3 - "$SRCDIR/tests/clients" "$port" <<'EOP' || fail "malformed calls"
