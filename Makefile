@@ -131,6 +131,7 @@ CLIENT_LIBS_nfsprobe := -lnfs
 CLIENT_LIBS_nfsbench := -lnfs
 CLIENT_LIBS_nlmprobe := -lnfs
 CLIENT_LIBS_rquotaprobe := -lnfs
+CLIENT_LIBS_webnfsprobe := -lnfs
 
 # ---------------------------------------------------------------- unit tests
 # tests/unit/test_X.c links libnfscommon, libnfsxdr and cmocka, plus the
@@ -151,6 +152,8 @@ test_nfsd_attr_OBJS := $(B)/nfsd/attr.o $(B)/nfsd/sattr.o
 test_statd_OBJS	:= $(filter-out %/main.o,$(statd_O))
 test_lockd_OBJS	:= $(filter-out %/main.o,$(lockd_O))
 test_rquotad_OBJS := $(filter-out %/main.o,$(rquotad_O))
+# webnfs.o's calls into vfs.c are stubs in the test
+test_webnfs_OBJS := $(B)/nfsd/webnfs.o
 test_mountd_OBJS := $(B)/mountd/mountd_procs.o $(B)/mountd/mountd_mnt.o $(B)/mountd/mountd_list.o $(B)/mountd/rmtab.o
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)

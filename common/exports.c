@@ -677,6 +677,34 @@ add_client(struct exp_table *t, const char *path, struct exp_client *c)
 	return 0;
 }
 
+/*
+ * WebNFS has one public handle, so at most one export may be `public`
+ * (Solaris share_nfs: one per server). A public entry for path when
+ * another export already has one is an error at the entry's position.
+ */
+static int
+check_public(const struct exp_table *t, const char *path,
+    const struct exp_client *c, struct exp_err *err)
+{
+	const struct exp_client *o;
+	size_t i, j;
+
+	for (i = 0; i < t->nexports; i++) {
+		if (strcmp(t->exports[i]->path, path) == 0)
+			continue;
+		for (j = 0; j < t->exports[i]->nclients; j++) {
+			o = t->exports[i]->clients[j];
+			if (!(o->opts.flags & EXP_F_PUBLIC))
+				continue;
+			return exp_errf(err, c->where.file, c->where.line,
+			    c->where.col, "%s: only one export may be public, "
+			    "and %s already is (%s:%u)", path,
+			    t->exports[i]->path, o->where.file, o->where.line);
+		}
+	}
+	return 0;
+}
+
 /* Does the option list v[0..n) name subtree_check or no_subtree_check? */
 static bool
 mentions_subtree(const struct xchar *v, size_t n)
@@ -816,6 +844,9 @@ parse_client(struct exp_table *t, const char *path, const struct exp_opts *defs,
 	    (rc = warn_subtree(t, file, tk, c->name, path)) != 0)
 		goto fail;
 	exp_opts_finish(&c->opts);
+	if ((c->opts.flags & EXP_F_PUBLIC) &&
+	    (rc = check_public(t, path, c, err)) != 0)
+		goto fail;
 	return add_client(t, path, c);
 fail:
 	client_free(c);
@@ -934,7 +965,9 @@ parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
 		    "no client given for %s: exported to everyone (*)",
 		    path)) != 0 ||
 		    ((t->load_flags & EXP_LOAD_WARN_SUBTREE) && !defs_subtree &&
-		    (rc = warn_subtree(t, file, tk, "*", path)) != 0)) {
+		    (rc = warn_subtree(t, file, tk, "*", path)) != 0) ||
+		    ((c->opts.flags & EXP_F_PUBLIC) &&
+		    (rc = check_public(t, path, c, err)) != 0)) {
 			client_free(c);
 			goto out;
 		}

@@ -40,6 +40,7 @@
 
 #include "nfsd/nfs2.h"
 #include "nfsd/ofcache.h"
+#include "nfsd/webnfs.h"
 
 #define TOUCH_WINDOW	(30 * 60)	/* seconds, knfsd's MAX_TOUCH_TIME_ERROR */
 
@@ -304,9 +305,11 @@ nfsd2_proc_lookup(struct req *rq, diropargs2 *a, diropres2 *res)
 	diropokres2 *ok = &res->diropres2_u.diropok;
 	int rc;
 
-	if ((rc = open_fh(rq, a->dir, &dir)) != 0)
-		goto out;
-	if ((rc = vfs_lookup(rq, &dir, a->name, O_PATH, &vn)) != 0)
+	if (webnfs_is_public_fh(rq->prog, rq->vers, a->dir, NFS2_FHSIZE))
+		rc = webnfs_lookup(rq, a->name, &dir, &vn);	/* RFC 2055 */
+	else if ((rc = open_fh(rq, a->dir, &dir)) == 0)
+		rc = vfs_lookup(rq, &dir, a->name, O_PATH, &vn);
+	if (rc != 0)
 		goto out;
 	if ((rc = make_fh(rq, &vn, ok->file)) == 0)
 		fattr2_from_stat(&vn.st, nfs2_fsid(vn.ex, &vn.st), &ok->attributes);

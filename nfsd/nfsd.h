@@ -123,6 +123,10 @@ nfsd_rq(const struct req *rq)
  * normally) and leave the thread running as the caller. */
 int	vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 	    struct vnode *vn);
+/* Open export ex's root the same way, with the same checks (WebNFS:
+ * the root an absolute path lands in). */
+int	vfs_open_root(struct req *rq, const struct exp_live_export *ex,
+	    int flags, struct vnode *vn);
 /* Same for the second handle of LINK/RENAME: must be the same export
  * (else -EXDEV). */
 int	vfs_open_fh2(struct req *rq, const void *fh, size_t fhlen, int flags,

@@ -4,13 +4,15 @@
  * vfs_lookup() keeps every answer inside the export: no '/' in names, no
  * symlink followed, ".." of the export root is the root, mounts crossed
  * only as crossmnt/nohide allow. The kernel checks search permission on
- * the directory as the caller.
+ * the directory as the caller. A LOOKUP from the WebNFS public handle
+ * takes a whole path, walked with the same vfs_lookup() (webnfs.h).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "nfsd/nfsd_procs.h"
+#include "nfsd/webnfs.h"
 
 static void
 post_op_vn(const struct vnode *vn, post_op_attr *pa)
@@ -32,19 +34,20 @@ nfsd_proc_lookup(struct req *rq, LOOKUP3args *a, LOOKUP3res *res)
 	size_t len;
 	int rc;
 
-	rc = vfs_open_fh(rq, a->what.dir.data.data_val,
-	    a->what.dir.data.data_len, O_PATH, &dir);
-	if (rc != 0)
-		goto out;
-	if ((rc = vfs_lookup(rq, &dir, a->what.name, O_PATH, &obj)) == 0 &&
+	if (webnfs_is_public_fh(rq->prog, rq->vers, a->what.dir.data.data_val,
+	    a->what.dir.data.data_len))
+		rc = webnfs_lookup(rq, a->what.name, &dir, &obj);  /* RFC 2055 */
+	else if ((rc = vfs_open_fh(rq, a->what.dir.data.data_val,
+	    a->what.dir.data.data_len, O_PATH, &dir)) == 0)
+		rc = vfs_lookup(rq, &dir, a->what.name, O_PATH, &obj);
+	if (rc == 0 &&
 	    (rc = vfs_make_fh(rq, &obj, FH_FORM_V3, &fh, &len)) == 0) {
 		ok->object.data.data_val = (char *)fh;
 		ok->object.data.data_len = (u_int)len;
 		post_op_vn(&obj, &ok->obj_attributes);
 		post_op_vn(&dir, &ok->dir_attributes);
-	} else
+	} else if (dir.fd >= 0)
 		post_op_vn(&dir, &res->LOOKUP3res_u.resfail.dir_attributes);
-out:
 	res->status = nfs3_stat(rc);
 	vfs_close(&obj);
 	vfs_close(&dir);

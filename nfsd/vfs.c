@@ -23,6 +23,7 @@
 #include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/ofcache.h"
+#include "nfsd/webnfs.h"
 
 void
 vfs_as_root(struct req *rq)
@@ -117,25 +118,22 @@ admit(struct req *rq, const struct exp_live_export *ex)
 	return 0;
 }
 
+/*
+ * The object kernel handle kh names in export ex, for this caller: the
+ * checks every handle gets, whether it came from the wire (open_fh) or
+ * stands for an export's root (the WebNFS public handle, vfs_open_root).
+ */
 static int
-open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
+open_kh(struct req *rq, const struct exp_live_export *ex,
+    const struct fh_khandle *kh, int flags,
     const struct exp_live_export *want, struct vnode *vn)
 {
 	struct nfsd *nd = nfsd_of(rq);
 	struct nfsd_rq *nr = nfsd_rq(rq);
-	const struct exp_live_export *ex;
-	struct fh_fields f;
 	struct ofile *of = NULL;
 	bool fresh = false;
 	int rc, fd;
 
-	vn->fd = -1;
-	vn->of = NULL;
-	if ((rc = fhmemo_decode(&nd->key, fh, fhlen, &f)) != 0)
-		return -EBADMSG;
-	if ((ex = exp_live_by_id(nr->gen, f.export_id)) == NULL ||
-	    fh_match_export(&f, ex->export_id, ex->volid) != 0)
-		return -ESTALE;
 	if (want != NULL && ex != want)
 		return -EXDEV;
 	if (nr->ex == NULL && (rc = admit(rq, ex)) != 0)
@@ -147,7 +145,7 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 	if (flags != O_PATH) {
 		/* not the common case: open it directly */
 		vfs_as_root(rq);
-		rc = fh_open(ex->root_fd, &f.kh, flags, &fd, &vn->st);
+		rc = fh_open(ex->root_fd, kh, flags, &fd, &vn->st);
 		if (rc == 0 && (rc = admit_contained(ex, fd, &vn->st)) != 0)
 			close(fd);
 		vfs_as_caller(rq);
@@ -156,10 +154,10 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		vn->fd = fd;
 	} else {
 		/* the object cache: no open and no root for known objects */
-		rc = ofcache_find_fh(nd->pathc, ex, &f.kh, &of, &vn->st, &fresh);
+		rc = ofcache_find_fh(nd->pathc, ex, kh, &of, &vn->st, &fresh);
 		if (rc == -ENOENT) {
 			vfs_as_root(rq);
-			rc = ofcache_open_fh(nd->pathc, ex, &f.kh, &of, &vn->st);
+			rc = ofcache_open_fh(nd->pathc, ex, kh, &of, &vn->st);
 			fresh = true;
 		}
 		if (rc == 0 && fresh) {
@@ -180,8 +178,46 @@ open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 		return -EACCES;		/* that flavour reaches the root only */
 	}
 	vn->ex = ex;
-	vn->kh = f.kh;
+	vn->kh = *kh;
 	return 0;
+}
+
+/* The kernel handle of an export's root (the public handle's object). */
+static int
+root_kh(const struct exp_live_export *ex, struct fh_khandle *kh)
+{
+	if (ex->err != 0 || ex->root_fd < 0 ||
+	    fh_from_fd(ex->root_fd, kh, NULL) != 0)
+		return -ESTALE;
+	return 0;
+}
+
+static int
+open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
+    const struct exp_live_export *want, struct vnode *vn)
+{
+	struct nfsd *nd = nfsd_of(rq);
+	struct nfsd_rq *nr = nfsd_rq(rq);
+	const struct exp_live_export *ex;
+	struct fh_fields f;
+	int rc;
+
+	vn->fd = -1;
+	vn->of = NULL;
+	if (webnfs_is_public_fh(rq->prog, rq->vers, fh, fhlen)) {
+		/* WebNFS: the public export's root, checked as its handle */
+		if ((ex = webnfs_public_export(nr->gen)) == NULL)
+			return -EBADMSG;
+		if ((rc = root_kh(ex, &f.kh)) != 0)
+			return rc;
+		return open_kh(rq, ex, &f.kh, flags, want, vn);
+	}
+	if ((rc = fhmemo_decode(&nd->key, fh, fhlen, &f)) != 0)
+		return -EBADMSG;
+	if ((ex = exp_live_by_id(nr->gen, f.export_id)) == NULL ||
+	    fh_match_export(&f, ex->export_id, ex->volid) != 0)
+		return -ESTALE;
+	return open_kh(rq, ex, &f.kh, flags, want, vn);
 }
 
 int
@@ -189,6 +225,20 @@ vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
     struct vnode *vn)
 {
 	return open_fh(rq, fh, fhlen, flags, NULL, vn);
+}
+
+int
+vfs_open_root(struct req *rq, const struct exp_live_export *ex, int flags,
+    struct vnode *vn)
+{
+	struct fh_khandle kh;
+	int rc;
+
+	vn->fd = -1;
+	vn->of = NULL;
+	if ((rc = root_kh(ex, &kh)) != 0)
+		return rc;
+	return open_kh(rq, ex, &kh, flags, NULL, vn);
 }
 
 int
