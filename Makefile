@@ -35,12 +35,16 @@ PATHS		:= -DSYSCONFDIR='"$(sysconfdir)"' \
 		   -DSTATEDIR='"$(localstatedir)/lib/nfs-suite"' \
 		   -DRUNSTATEDIR='"$(runstatedir)"' \
 		   -DPACKAGE_VERSION='"$(PACKAGE_VERSION)"'
-INCS		:= -I. -I$(B) $(TIRPC_CFLAGS) $(GSSAPI_CFLAGS) $(SECCOMP_CFLAGS)
+INCS		:= -I. -I$(B) $(TIRPC_CFLAGS) $(GSSAPI_CFLAGS) $(SECCOMP_CFLAGS) \
+		   $(CRYPTO_CFLAGS)
 ALL_CFLAGS	= $(BASE_CFLAGS) $(WARN) $(PATHS) $(INCS) $(CONF_CPPFLAGS) $(CONF_CFLAGS_EXTRA)
 # Generated XDR gets its own, quieter flags (rpcgen's -c output has unused
 # variables); it is still compiled with the sanitizers when they are on.
 XDR_CFLAGS	= $(BASE_CFLAGS) -Wall -Wno-unused-variable -Wno-unused-parameter $(INCS)
-LDLIBS		:= $(TIRPC_LIBS) $(GSSAPI_LIBS) $(SECCOMP_LIBS) -lpthread
+# libcrypto only where AUTH_DH's code is linked in (the RPC core's
+# programs): --as-needed drops it from the others
+LDLIBS		:= $(TIRPC_LIBS) $(GSSAPI_LIBS) $(SECCOMP_LIBS) -lpthread \
+		   -Wl,--push-state,--as-needed $(CRYPTO_LIBS) -Wl,--pop-state
 ALL_LDFLAGS	= $(CONF_LDFLAGS) $(SAN_LDFLAGS) -pthread
 
 # ---------------------------------------------------------------- XDR

@@ -17,6 +17,8 @@ admit_flavor(const struct cred *c)
 	case CRED_RPCSEC_GSS:
 		return c->gss_service == 3 ? EXP_SEC_KRB5P :
 		    c->gss_service == 2 ? EXP_SEC_KRB5I : EXP_SEC_KRB5;
+	case CRED_AUTH_DH:
+		return EXP_SEC_DH;
 	default:
 		return EXP_SEC_SYS;
 	}
@@ -67,9 +69,11 @@ admit_export_nlm(struct hostcache *hc, const struct exp_live_export *ex,
 void
 admit_cred(const struct req *rq, const struct admit *a, struct cred *c)
 {
-	/* AUTH_NONE, and a GSS principal with no local user (gss_name.h) */
+	/* AUTH_NONE, and a GSS principal or AUTH_DH netname with no local
+	 * user (gss_name.h, dhkeys.h) */
 	if (rq->cred.flavor == CRED_AUTH_NONE ||
-	    (rq->cred.flavor == CRED_RPCSEC_GSS && rq->cred.uid == (uid_t)-1))
+	    ((rq->cred.flavor == CRED_RPCSEC_GSS ||
+	    rq->cred.flavor == CRED_AUTH_DH) && rq->cred.uid == (uid_t)-1))
 		cred_anon(c, a->sq.anonuid, a->sq.anongid);
 	else
 		cred_squash(c, &a->sq);

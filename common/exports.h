@@ -55,6 +55,7 @@
 /* RPC security flavours (RFC 5531, RFC 2623 pseudoflavours). */
 #define EXP_SEC_NONE	0u
 #define EXP_SEC_SYS	1u
+#define EXP_SEC_DH	3u	/* AUTH_DH (RFC 2695): broken, exports(5) */
 #define EXP_SEC_KRB5	390003u
 #define EXP_SEC_KRB5I	390004u
 #define EXP_SEC_KRB5P	390005u

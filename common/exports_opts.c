@@ -72,6 +72,7 @@ static const struct {
 	{ "krb5",	EXP_SEC_KRB5 },
 	{ "krb5i",	EXP_SEC_KRB5I },
 	{ "krb5p",	EXP_SEC_KRB5P },
+	{ "dh",		EXP_SEC_DH },
 };
 
 /* Options nfs-utils knows that this server refuses, and why. */
@@ -142,6 +143,8 @@ exp_sec_name(uint32_t flavor)
 		return "krb5i";
 	case EXP_SEC_KRB5P:
 		return "krb5p";
+	case EXP_SEC_DH:
+		return "dh";
 	}
 	return NULL;
 }
@@ -212,7 +215,7 @@ parse_sec(struct exp_opts *o, const char *list, unsigned *activep,
 			return exp_errf(err, file, line,
 			    col + (unsigned)(p - list) + 4,
 			    "unknown security flavour \"%.*s\" (sys, krb5, "
-			    "krb5i, krb5p, none)", (int)n, p);
+			    "krb5i, krb5p, dh, none)", (int)n, p);
 		for (i = 0; i < o->nsec; i++)
 			if (o->sec[i].flavor == sec_names[k].flavor)
 				break;

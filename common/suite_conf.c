@@ -23,6 +23,14 @@ static const struct conf_key global_keys[] = {
 	K("nfs-conf", CONF_STR, nfs_conf, NFSCONF_DEFAULT_PATH,
 	    "nfs-utils' nfs.conf(5), read for the keys this file does not set "
 	    "(empty: none; --nfs-conf overrides)"),
+	K("auth-dh", CONF_BOOL, auth_dh, "no",
+	    "verify AUTH_DH (sec=dh) calls; no: refuse them (AUTH_TOOWEAK). "
+	    "Deprecated and broken: its 192-bit Diffie-Hellman and DES"),
+	K("dh-publickey", CONF_STR, dh_publickey, SYSCONFDIR "/publickey",
+	    "AUTH_DH public keys: netname hexpublic:hexsecret a line"),
+	K("dh-secretkey", CONF_STR, dh_secretkey,
+	    SYSCONFDIR "/nfs-suite/dh.key",
+	    "the server's AUTH_DH netname and hex secret key (mode 0600)"),
 	CONF_KEY_END
 };
 static const struct conf_key exports_keys[] = {

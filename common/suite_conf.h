@@ -9,6 +9,9 @@
  *	seccomp = yes			every daemon's allow-list (sandbox.h)
  *	log-burst = 5			refusals of a kind logged per 5 s
  *	nfs-conf = /etc/nfs.conf	nfs-utils' file, read too (nfsconf.h)
+ *	auth-dh = no			AUTH_DH verified, not refused (broken)
+ *	dh-publickey = /etc/publickey	its public keys (dhkeys.h)
+ *	dh-secretkey = /etc/nfs-suite/dh.key	the server's secret key
  *	[exports]
  *	file = /etc/exports
  *	dir = /etc/exports.d
@@ -29,6 +32,9 @@ struct suite_conf {
 	bool	 seccomp;
 	long	 log_burst;
 	char	*nfs_conf;
+	bool	 auth_dh;		/* AUTH_DH verified (auth_dh.h) */
+	char	*dh_publickey;		/* its public keys */
+	char	*dh_secretkey;		/* the server's secret key */
 	char	*exports_file;
 	char	*exports_dir;
 	char	*etab_conf;		/* as configured */

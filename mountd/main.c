@@ -28,6 +28,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/rpc/auth_dh.h"
 #include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
@@ -489,6 +490,12 @@ main(int argc, char **argv)
 	scfg.no_tcp = !m.mc.tcp;
 	if ((m.srv = rpc_srv_new(&scfg)) == NULL)
 		fatalx("out of memory");
+	/* [global] auth-dh: keys read now, before the sandbox */
+	if (m.sc.auth_dh && (rc = rpc_srv_enable_dh(m.srv,
+	    m.sc.dh_publickey, m.sc.dh_secretkey, msg, sizeof(msg))) != 0)
+		fatalx("auth-dh: %s", msg);
+	if (m.sc.auth_dh)
+		log_warnx("%s", msg);
 	if (select_versions(&m, &prog) != 0)
 		fatalx("no MOUNT version to serve");
 	prog.ctx = &m.md;

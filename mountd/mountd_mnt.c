@@ -24,6 +24,7 @@
 #include "common/hostcache.h"
 #include "common/fh_resolve.h"
 #include "common/log.h"
+#include "common/rpc/auth_dh.h"
 #include "common/util.h"
 #include "mountd/mountd.h"
 
@@ -181,9 +182,13 @@ mountd_mnt(struct mountd *m, struct req *rq, const char *path, int form,
 		goto out;
 	}
 	r->fhlen = len;
+	/* AUTH_DH only when this server verifies it ([global] auth-dh):
+	 * a dh-only export offers nothing otherwise */
 	for (i = 0; i < c->opts.nsec && i < EXP_SEC_MAX; i++)
-		r->flavors[r->nflavors++] = (int)c->opts.sec[i].flavor;
-	if (r->nflavors == 0)
+		if (c->opts.sec[i].flavor != EXP_SEC_DH ||
+		    rpc_srv_dh_enabled(rq->srv))
+			r->flavors[r->nflavors++] = (int)c->opts.sec[i].flavor;
+	if (r->nflavors == 0 && c->opts.nsec == 0)
 		r->flavors[r->nflavors++] = (int)EXP_SEC_SYS;
 
 	addr_ntop((const struct sockaddr *)&rq->peer, host, sizeof(host));

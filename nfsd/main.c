@@ -31,6 +31,7 @@
 #include "common/daemon.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "common/rpc/auth_dh.h"
 #include "common/rpc/rpc_gss.h"
 #include "common/rpc/rpc_stats.h"
 #include "common/sandbox.h"
@@ -622,6 +623,12 @@ main(int argc, char **argv)
 	sc.no_tcp = !conf.tcp;
 	if ((srv = rpc_srv_new(&sc)) == NULL)
 		fatalx("out of memory");
+	/* [global] auth-dh: keys read now, before the sandbox */
+	if (sconf.auth_dh && (rc = rpc_srv_enable_dh(srv, sconf.dh_publickey,
+	    sconf.dh_secretkey, msg, sizeof(msg))) != 0)
+		fatalx("auth-dh: %s", msg);
+	if (sconf.auth_dh)
+		log_warnx("%s", msg);
 	rpc_srv_add_program(srv, &nfs_prog);
 	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
 		fatalx("out of memory");

@@ -135,6 +135,7 @@ struct rpc_srv {
 	unsigned		 nprogs;
 	const struct rpc_auth_ops *auths[RPC_MAX_AUTHS];
 	unsigned		 nauths;
+	struct auth_dh		*dh;		/* AUTH_DH state (auth_dh.c) */
 
 	int			 epfd;
 	int			 wakefd;	/* eventfd: workers -> loop */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "common/addr.h"
 #include "common/log.h"
+#include "common/rpc/auth_dh.h"
 #include "common/rpc/rpc_int.h"
 
 void
@@ -103,6 +104,9 @@ rpc_srv_new(const struct rpc_srv_config *cfg)
 	pthread_cond_init(&srv->qcond, NULL);
 	rpc_srv_add_auth(srv, &rpc_auth_none_ops);
 	rpc_srv_add_auth(srv, &rpc_auth_sys_ops);
+	/* AUTH_DH: refused with AUTH_TOOWEAK until rpc_srv_enable_dh() */
+	if (auth_dh_attach(srv) != 0)
+		goto fail;
 	return srv;
 fail:
 	if (srv->epfd >= 0)
@@ -138,6 +142,7 @@ rpc_srv_free(struct rpc_srv *srv)
 	reg_free_all(srv);
 	stats_free(srv);
 	drc_free(srv->drc);
+	auth_dh_detach(srv);
 	close(srv->epfd);
 	close(srv->wakefd);
 	pthread_mutex_destroy(&srv->qlock);
