@@ -15,8 +15,12 @@
 #    non-privileged port on a "secure" export;
 #  - with rpcbind and rpc.mountd: LOOKUP "." from the public handle is the
 #    handle MNT gives for the export (v3 and v1/v2);
+#  - paths at and past the XDR limits (1024 bytes, 255 in v2): answered,
+#    or GARBAGE_ARGS, and rpc.nfsd carries on;
 #  - exportfs -r: a second public export is refused with file:line (the
-#    served table stays), crossmnt then lets the walk cross the mount,
+#    served table stays), and so does rpc.nfsd on SIGHUP with such an etab;
+#    crossmnt then lets the walk cross the mount, insecure takes a
+#    non-privileged port,
 #    sec=krb5 refuses AUTH_SYS lookups, and with no public export the
 #    public handle is BADHANDLE (v3) / STALE (v2).
 # timeout: 120
@@ -167,6 +171,16 @@ expect "lookup NOENT" "v2 ../../etc/passwd" -2 "$S" lookup ../../../etc/passwd
 expect "lookup ACCES" "v2 /etc/passwd" -2 "$S" lookup /etc/passwd
 expect "lookup NOTDIR" "v2 symlink out" -2 "$S" lookup out/passwd
 expect_peer "lookup ACCES" "v2 peer: not admitted" -2 "$ADDR_SELF" lookup A
+# the limits of a path: 1024 bytes (255 in v2); more is GARBAGE_ARGS
+expect "lookup OK DIR" "340 .. components stay at the root" \
+    "$S" lookup "$(printf '../%.0s' $(seq 340))a"
+expect "lookup NOENT" "511 components" "$S" lookup "$(printf 'x/%.0s' $(seq 511))y"
+expect "lookup RPCERR" "a 1025-byte path is not decoded" "$S" lookup "$(printf 'x%.0s' $(seq 1025))"
+expect "lookup ACCES" "0x80 alone: no component" "$S" lookup $'\x80'
+expect "lookup OK DIR" "v2: 85 .. components" -2 "$S" lookup "$(printf '../%.0s' $(seq 84))a"
+expect "lookup RPCERR" "v2: a 256-byte path is not decoded" -2 "$S" lookup "$(printf 'x%.0s' $(seq 256))"
+check_daemons
+expect "getattr OK DIR" "rpc.nfsd still answers" "$S" getattr
 # a v3 handle of 32 zero bytes is not the public handle
 wp "$S" fhlookup 0000000000000000000000000000000000000000000000000000000000000000 A
 assert_match "^fhlookup BADHANDLE" "$OUT" "32 zero bytes in v3"
@@ -206,9 +220,20 @@ assert_match "$T/exports.d/second.exports:1" "$OUT" "across files too"
 rm -f "$T/exports.d/second.exports"
 ok "... also across exports.d"
 
-write_exports "ro,public,crossmnt,no_subtree_check"
+write_exports "ro,public,crossmnt,insecure,no_subtree_check"
 must exportfs_r
 expect "lookup OK REG 8 " "crossmnt: the walk crosses the mount" "$S" lookup mnt/t.txt
+expect "lookup OK REG 6 " "insecure: a non-privileged port is served" -P "$S" lookup A
+# rpc.nfsd refuses a second public export too (an etab written by hand),
+# with file:line, and keeps serving the table it has
+printf '%s\t127.0.0.1(ro,public)\n' "$E/secret" >>/var/lib/nfs-suite/etab
+kill -HUP "$(daemon_pid nfsd)"
+wait_until 10 grep -q "only one export may be public" "$T/nfsd.log" ||
+    fail "rpc.nfsd did not refuse a second public export"
+assert_match "/var/lib/nfs-suite/etab:[0-9]+:[0-9]+: .*only one export may be public" \
+    "$(cat "$T/nfsd.log")" "rpc.nfsd names the etab's line"
+expect "lookup OK REG 8 " "rpc.nfsd keeps its table" "$S" lookup mnt/t.txt
+expect "lookup ACCES" "... in which $E/secret is not exported" "$S" lookup "$E/secret/s.txt"
 write_exports "ro,public,sec=krb5,no_subtree_check"
 must exportfs_r
 expect "lookup ACCES" "sec=krb5: AUTH_SYS LOOKUP through the public handle refused" \
