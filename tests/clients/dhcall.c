@@ -9,7 +9,7 @@
  *
  *	dhcall genkey
  *	    prints "HEXPUBLIC HEXSECRET", a new key pair (48 hex digits each)
- *	dhcall [-p PORT] [-w WINDOW] [-1] SERVER SRVNETNAME SRVHEXPUB
+ *	dhcall [-p PORT] [-w WINDOW] [-1 | -M] SERVER SRVNETNAME SRVHEXPUB
  *	    NETNAME HEXSECRET ROOTFH NAME
  *	    over one TCP connection to SERVER's NFS v3 (PORT, default 2049),
  *	    as NETNAME with secret key HEXSECRET, to a server whose netname
@@ -20,7 +20,9 @@
  *	create		CREATE3 of NAME (UNCHECKED, mode 0644) in ROOTFH (hex)
  *			with the nickname: "status=N uid=U gid=G" of the file
  *	nickname	GETATTR of ROOTFH with the nickname
- *	(with -1, only those three; otherwise also:)
+ *	(with -1, only those three; with -M, to MOUNT v3 (PORT 20048
+ *	unless given) only fullname and a nickname NULL, "nickname-null";
+ *	otherwise also:)
  *	replay-nickname	the nickname GETATTR record sent again, byte for byte
  *	replay-fullname	the fullname NULL record sent again, byte for byte
  *	stale		a new session, its timestamp 10 windows in the past
@@ -70,6 +72,7 @@ static OSSL_LIB_CTX *libctx;
 static EVP_CIPHER *des_ecb, *des_cbc;
 static int fd = -1;
 static uint32_t next_xid;
+static uint32_t prog = 100003;		/* -M: 100005 */
 static bool failed;
 
 /* ------------------------------------------------------------ crypto */
@@ -327,7 +330,7 @@ build_call(struct buf *m, uint32_t proc, const struct buf *cred,
 	put32(m, ++next_xid);
 	put32(m, 0);				/* CALL */
 	put32(m, 2);
-	put32(m, 100003);
+	put32(m, prog);
 	put32(m, 3);
 	put32(m, proc);
 	put32(m, 3);				/* AUTH_DH */
@@ -606,7 +609,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: dhcall genkey\n"
-	    "       dhcall [-p PORT] [-w WINDOW] [-1] SERVER SRVNETNAME "
+	    "       dhcall [-p PORT] [-w WINDOW] [-1 | -M] SERVER SRVNETNAME "
 	    "SRVHEXPUB NETNAME HEXSECRET ROOTFH NAME\n");
 	return 2;
 }
@@ -623,14 +626,20 @@ main(int argc, char **argv)
 	const char *hex;
 	char longname[257];
 	long port = 2049, window = 60;
-	bool short_run = false;
+	bool short_run = false, mount = false;
 	size_t i, n;
 	int c;
 
-	while ((c = getopt(argc, argv, "p:w:1")) != -1) {
+	while ((c = getopt(argc, argv, "p:w:1M")) != -1) {
 		switch (c) {
 		case 'p':
 			port = strtol(optarg, NULL, 10);
+			break;
+		case 'M':
+			mount = true;
+			prog = 100005;
+			if (port == 2049)
+				port = 20048;
 			break;
 		case 'w':
 			window = strtol(optarg, NULL, 10);
@@ -683,6 +692,20 @@ main(int argc, char **argv)
 	common_key(argv[2], argv[4], ck);
 	new_session(&s, argv[3], (uint32_t)window);
 	do_fullname("fullname", &s, ck, 0, &full_rec);
+	if (mount) {
+		uint32_t sec, usec;
+		struct reply *r = malloc(sizeof(*r));
+
+		if (r == NULL)
+			die("out of memory");
+		now_ts(&s, 0, &sec, &usec);
+		nickname_auth(&s, s.nickname, sec, usec, &cred, &verf);
+		build_call(&scratch, 0, &cred, &verf, NULL);
+		if (exchange("nickname-null", &scratch, r))
+			report("nickname-null", r, &s, sec, usec, NULL);
+		free(r);
+		goto out;
+	}
 	do_create(&s, &root, argv[6]);
 	do_getattr("nickname", &s, s.nickname, &root, &nick_rec);
 	if (short_run)

@@ -22,6 +22,7 @@
 #  - root's netname squashed to 65534 (root_squash), a netname with no
 #    passwd entry anonymous; a sys-only export refuses DH callers
 #    (NFS3ERR_ACCES);
+#  - rpc.mountd verifies AUTH_DH calls too (fullname, nickname);
 #  - a secret key file others may read: rpc.nfsd refuses to start.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
@@ -165,6 +166,13 @@ expect create 'ok verf=ok nickname=0x[0-9a-f]+ status=0 uid=65534 gid=65534'
 dhcall -1 "unix.$GHOST@$DOM" "$GSEC" "$ROOT" ghost.txt
 expect create 'ok verf=ok nickname=0x[0-9a-f]+ status=0 uid=65534 gid=65534'
 ok "root_squash applies to unix.0; an unknown uid is anonymous"
+
+# rpc.mountd verifies AUTH_DH too (its sandbox lets the passwd lookup by)
+dhcall -M "unix.$ALICE@$DOM" "$ASEC" "$ROOT" x
+expect fullname 'ok verf=ok nickname=0x[0-9a-f]+'
+expect nickname-null 'ok verf=ok nickname=0x[0-9a-f]+'
+check_daemons
+ok "rpc.mountd: an AUTH_DH fullname and nickname NULL verified"
 
 # an export without sec=dh does not admit AUTH_DH callers
 S=$(mnt_fh "$E/s")
