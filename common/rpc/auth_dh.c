@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/dhkeys.h"
+#include "common/exp_path.h"
 #include "common/log.h"
 #include "common/ratelog.h"
 #include "common/rpc/auth_dh.h"
@@ -217,6 +218,7 @@ fill_cred(const struct dh_nick *e, struct cred *out)
 	out->flavor = CRED_AUTH_DH;
 	snprintf(out->principal, sizeof(out->principal), "%s", e->netname);
 	out->machname[0] = '\0';
+	out->gss_service = 0;
 	if (!e->mapped) {
 		out->uid = (uid_t)-1;
 		out->gid = (gid_t)-1;
@@ -263,10 +265,12 @@ verify_fullname(struct dh_srv *d, const struct authdh_cred *cr,
 	gid_t *groups = NULL;
 	unsigned i, slot;
 	enum auth_stat st;
+	char safe[4 * DH_MAXNETNAME + 1];
 
+	/* past this, the netname is one of the publickey file's */
 	if ((pub = dh_pubkeys_find(d->pk, cr->netname)) == NULL) {
 		log_debug(LOG_D_AUTH, "AUTH_DH: no public key for %s",
-		    cr->netname);
+		    exp_path_safe(cr->netname, safe, sizeof(safe)));
 		return AUTH_BADCRED;
 	}
 	if (dh_common_key(d->c, pub, d->hexsecret, ck) != 0)
@@ -460,6 +464,7 @@ dh_accept(struct req *rq, const struct rpc_opaque *cred,
 	struct authdh_cred cr;
 	struct authdh_verf v;
 	struct timeval now;
+	char safe[4 * DH_MAXNETNAME + 1];
 	uint8_t *rv;
 
 	if (authdh_decode_cred(cred, &cr) != 0) {
@@ -480,7 +485,8 @@ dh_accept(struct req *rq, const struct rpc_opaque *cred,
 			if (cr.namekind == ADN_FULLNAME)
 				log_notice("%s: AUTH_DH call refused (AUTH_DH "
 				    "is off): netname %s (unverified)",
-				    req_peer_str(rq), cr.netname);
+				    req_peer_str(rq), exp_path_safe(cr.netname,
+				    safe, sizeof(safe)));
 			else
 				log_notice("%s: AUTH_DH call refused (AUTH_DH "
 				    "is off): nickname %#x", req_peer_str(rq),

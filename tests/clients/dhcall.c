@@ -30,6 +30,7 @@
  *	wrong-key	a new session whose conversation key is encrypted with
  *			a common key from another secret key (not NETNAME's)
  *	unknown-netname	a fullname for a netname with no public key
+ *	ctrl-netname	the same with a newline in the netname
  *	forged-nickname	the nickname with another generation (high 16 bits)
  *	truncated	the fullname credential without its last 4 bytes
  *	long-netname	a 256-byte netname
@@ -730,6 +731,8 @@ main(int argc, char **argv)
 	do_fullname("wrong-key", &t, wrong, 0, &scratch);
 	new_session(&t, "unix.4242@no.such.domain", (uint32_t)window);
 	do_fullname("unknown-netname", &t, ck, 0, &scratch);
+	new_session(&t, "unix.4243@x\nforged: line", (uint32_t)window);
+	do_fullname("ctrl-netname", &t, ck, 0, &scratch);
 
 	do_getattr("forged-nickname", &s, s.nickname ^ 0x5a5a0000u, &root,
 	    &scratch);

@@ -4,9 +4,9 @@
 # from the RFC: its own key pairs, Diffie-Hellman, DES and XDR).
 #  - [global] auth-dh off (the default): MNT offers no flavour 3; every
 #    well-formed AUTH_DH call, fullname or nickname, gets AUTH_TOOWEAK and
-#    the netname it claims is logged (unverified) at notice; malformed ones
-#    still get AUTH_BADCRED / AUTH_BADVERF (the strict decoding is always
-#    on);
+#    the netname it claims is logged (unverified, escaped) at notice;
+#    malformed ones still get AUTH_BADCRED / AUTH_BADVERF (the strict
+#    decoding is always on);
 #  - auth-dh = yes with /etc/publickey-format keys and the server's key
 #    file: MNT offers 3 in the export's order; a fullname NULL answered
 #    with the RFC's verifier (E(timestamp - 1)) and a nickname; CREATE with
@@ -90,6 +90,8 @@ expect() {
 }
 
 # ---------------------------------------------------------------- off
+# every refusal logged (not 5 per 5 s), so that the last ones show too
+sed -i 's/^\[global\]$/[global]\nlog-burst = 0/' "$T/nfs.conf"
 start_rpcbind
 start_nfs
 must "$MNTPROBE" 127.0.0.1 mnt "$E/d"
@@ -99,7 +101,8 @@ ROOT=$(sed -n 's/^mnt .*: OK fh=\([0-9a-f]*\).*/\1/p' <<<"$OUT")
 
 dhcall "unix.$ALICE@$DOM" "$ASEC" "$ROOT" off.txt
 for c in fullname create nickname replay-nickname replay-fullname stale \
-    future wrong-key unknown-netname forged-nickname nickname-again; do
+    future wrong-key unknown-netname ctrl-netname forged-nickname \
+    nickname-again; do
 	expect "$c" 'autherr 5'
 done
 expect truncated 'autherr 1'
@@ -109,6 +112,8 @@ expect short-verf 'autherr 3'
 [ ! -e "$E/d/off.txt" ] || fail "a refused CREATE made the file"
 grep -q "AUTH_DH call refused (AUTH_DH is off): netname unix.$ALICE@$DOM (unverified)" \
     "$T/nfsd.log" || fail "the refused netname is not logged"
+grep -q 'netname unix.4243@x\\012forged: line (unverified)' "$T/nfsd.log" ||
+    fail "a newline in a netname is not escaped in the log"
 ok "auth-dh off: AUTH_TOOWEAK for every well-formed call, netname logged"
 
 stop_daemon nfsd
@@ -143,6 +148,7 @@ expect stale 'autherr 4'
 expect future 'autherr 4'
 expect wrong-key 'autherr 1'
 expect unknown-netname 'autherr 1'
+expect ctrl-netname 'autherr 1'
 expect forged-nickname 'autherr 2'
 expect truncated 'autherr 1'
 expect long-netname 'autherr 1'
