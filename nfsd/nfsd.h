@@ -120,7 +120,8 @@ nfsd_rq(const struct req *rq)
  * nfs3_stat(). -EBADMSG means "not a handle of ours" (BADHANDLE).
  */
 /* Open the object of a wire handle (v3 or v2 form) with flags (O_PATH
- * normally) and leave the thread running as the caller. */
+ * normally) and leave the thread running as the caller. The WebNFS public
+ * handle (webnfs.h) is the public export's root, with the same checks. */
 int	vfs_open_fh(struct req *rq, const void *fh, size_t fhlen, int flags,
 	    struct vnode *vn);
 /* Open export ex's root the same way, with the same checks (WebNFS:
