@@ -9,7 +9,7 @@
  *
  *	dhcall genkey
  *	    prints "HEXPUBLIC HEXSECRET", a new key pair (48 hex digits each)
- *	dhcall [-p PORT] [-w WINDOW] [-1 | -M] SERVER SRVNETNAME SRVHEXPUB
+ *	dhcall [-p PORT] [-w WINDOW] [-1 [-n N] | -M] SERVER SRVNETNAME SRVHEXPUB
  *	    NETNAME HEXSECRET ROOTFH NAME
  *	    over one TCP connection to SERVER's NFS v3 (PORT, default 2049),
  *	    as NETNAME with secret key HEXSECRET, to a server whose netname
@@ -20,7 +20,8 @@
  *	create		CREATE3 of NAME (UNCHECKED, mode 0644) in ROOTFH (hex)
  *			with the nickname: "status=N uid=U gid=G" of the file
  *	nickname	GETATTR of ROOTFH with the nickname
- *	(with -1, only those three; with -M, to MOUNT v3 (PORT 20048
+ *	(with -1, only those three, -n N times over, each a new session;
+ *	with -M, to MOUNT v3 (PORT 20048
  *	unless given) only fullname and a nickname NULL, "nickname-null";
  *	otherwise also:)
  *	replay-nickname	the nickname GETATTR record sent again, byte for byte
@@ -610,7 +611,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: dhcall genkey\n"
-	    "       dhcall [-p PORT] [-w WINDOW] [-1 | -M] SERVER SRVNETNAME "
+	    "       dhcall [-p PORT] [-w WINDOW] [-1 [-n N] | -M] SERVER SRVNETNAME "
 	    "SRVHEXPUB NETNAME HEXSECRET ROOTFH NAME\n");
 	return 2;
 }
@@ -628,11 +629,15 @@ main(int argc, char **argv)
 	char longname[257];
 	long port = 2049, window = 60;
 	bool short_run = false, mount = false;
+	long repeat = 1;
 	size_t i, n;
 	int c;
 
-	while ((c = getopt(argc, argv, "p:w:1M")) != -1) {
+	while ((c = getopt(argc, argv, "p:w:1Mn:")) != -1) {
 		switch (c) {
+		case 'n':
+			repeat = strtol(optarg, NULL, 10);
+			break;
 		case 'p':
 			port = strtol(optarg, NULL, 10);
 			break;
@@ -659,7 +664,8 @@ main(int argc, char **argv)
 		genkey();
 		return 0;
 	}
-	if (argc != 7 || port <= 0 || port > 65535 || window <= 0)
+	if (argc != 7 || port <= 0 || port > 65535 || window <= 0 ||
+	    repeat < 1)
 		return usage();
 	hex = argv[5];
 	n = strlen(hex) / 2;
@@ -691,6 +697,7 @@ main(int argc, char **argv)
 
 	/* the session: fullname, then nicknames */
 	common_key(argv[2], argv[4], ck);
+again:
 	new_session(&s, argv[3], (uint32_t)window);
 	do_fullname("fullname", &s, ck, 0, &full_rec);
 	if (mount) {
@@ -709,6 +716,8 @@ main(int argc, char **argv)
 	}
 	do_create(&s, &root, argv[6]);
 	do_getattr("nickname", &s, s.nickname, &root, &nick_rec);
+	if (short_run && --repeat > 0)
+		goto again;
 	if (short_run)
 		goto out;
 

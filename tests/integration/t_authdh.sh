@@ -22,6 +22,7 @@
 #  - root's netname squashed to 65534 (root_squash), a netname with no
 #    passwd entry anonymous; a sys-only export refuses DH callers
 #    (NFS3ERR_ACCES);
+#  - 1100 sessions, more than the 1024 nicknames kept, all served;
 #  - rpc.mountd verifies AUTH_DH calls too (fullname, nickname);
 #  - a secret key file others may read: rpc.nfsd refuses to start.
 # timeout: 60
@@ -172,6 +173,15 @@ expect create 'ok verf=ok nickname=0x[0-9a-f]+ status=0 uid=65534 gid=65534'
 dhcall -1 "unix.$GHOST@$DOM" "$GSEC" "$ROOT" ghost.txt
 expect create 'ok verf=ok nickname=0x[0-9a-f]+ status=0 uid=65534 gid=65534'
 ok "root_squash applies to unix.0; an unknown uid is anonymous"
+
+# more sessions than the 1024 nicknames kept: the oldest make room
+must "$DHCALL" -1 -n 1100 -w 60 127.0.0.1 "$SRV" "$SPUB" "unix.$ALICE@$DOM" \
+    "$ASEC" "$ROOT" many.txt
+assert_eq "$(grep -c "^create: ok verf=ok nickname=0x[0-9a-f]* status=0 uid=$ALICE " <<<"$OUT")" \
+    1100 "sessions served"
+assert_match '^create: ok verf=ok nickname=0x2[0-9a-f]{4} ' "$OUT" \
+    "evicted slots reused, a new generation in the nickname"
+ok "1100 sessions on a table of 1024 nicknames"
 
 # rpc.mountd verifies AUTH_DH too (its sandbox lets the passwd lookup by)
 dhcall -M "unix.$ALICE@$DOM" "$ASEC" "$ROOT" x
