@@ -220,6 +220,10 @@ struct exp_peer {
 /* The winning entry of export e for the peer, or NULL: access denied. */
 const struct exp_client *exp_match_export(const struct exp_export *e,
 	    const struct exp_peer *peer);
+/* Does some client entry of e (of some export of t) match by the client's
+ * host name (a wildcard, a netgroup) rather than by its address? */
+bool	exp_export_needs_names(const struct exp_export *e);
+bool	exp_table_needs_names(const struct exp_table *t);
 /* exp_lookup() + exp_match_export() without netgroups; NULL if the path is
  * not exported or not to this client. */
 const struct exp_client *exp_match(const struct exp_table *t,

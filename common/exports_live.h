@@ -85,12 +85,16 @@ struct exp_holder {
 	struct exp_live		*cur;
 	pthread_mutex_t		 reload_lock;	/* one load at a time */
 	atomic_int		 reloads;	/* async loads not finished */
+	atomic_bool		 names;		/* cur needs client host names */
 };
 void	exp_holder_init(struct exp_holder *h);
 /* A reference to the current generation (NULL before the first set). */
 struct exp_live *exp_holder_get(struct exp_holder *h);
 /* Install l (takes the caller's reference); the old one is put. */
 void	exp_holder_set(struct exp_holder *h, struct exp_live *l);
+/* Does the current generation match some client by host name (wildcards,
+ * netgroups: a lookup that may wait)? Lock-free. */
+bool	exp_holder_needs_names(struct exp_holder *h);
 void	exp_holder_destroy(struct exp_holder *h);
 
 /*

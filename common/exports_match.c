@@ -148,6 +148,29 @@ netgroup_matches(const struct exp_client *c, const struct exp_peer *p)
 	return p->in_netgroup(p->ng_arg, c->name + 1, buf) != 0;
 }
 
+bool
+exp_export_needs_names(const struct exp_export *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nclients; i++)
+		if (e->clients[i]->type == EXP_CL_WILDCARD ||
+		    e->clients[i]->type == EXP_CL_NETGROUP)
+			return true;
+	return false;
+}
+
+bool
+exp_table_needs_names(const struct exp_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < exp_count(t); i++)
+		if (exp_export_needs_names(exp_at(t, i)))
+			return true;
+	return false;
+}
+
 static bool
 client_matches(const struct exp_client *c, const struct exp_peer *p)
 {

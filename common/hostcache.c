@@ -275,30 +275,6 @@ in_netgroup(void *arg, const char *group, const char *host)
 	return r;
 }
 
-/* Does some entry of e need the client's name? */
-static bool
-needs_name(const struct exp_export *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->nclients; i++)
-		if (e->clients[i]->type == EXP_CL_WILDCARD ||
-		    e->clients[i]->type == EXP_CL_NETGROUP)
-			return true;
-	return false;
-}
-
-static bool
-table_needs_name(const struct exp_table *t)
-{
-	size_t i;
-
-	for (i = 0; i < exp_count(t); i++)
-		if (needs_name(exp_at(t, i)))
-			return true;
-	return false;
-}
-
 /* Fill peer with addr and, through hc, its name. false: no name. */
 static bool
 named_peer(struct hostcache *hc, const struct sockaddr *addr,
@@ -325,7 +301,7 @@ hostcache_match_under(struct hostcache *hc, const struct exp_table *t,
 	memset(&peer, 0, sizeof(peer));
 	peer.addr = addr;
 	if ((c = exp_match_under(t, path, &peer)) != NULL ||
-	    !table_needs_name(t) ||
+	    !exp_table_needs_names(t) ||
 	    !named_peer(hc, addr, &peer, name, sizeof(name), wait_ms))
 		return c;
 	return exp_match_under(t, path, &peer);
@@ -341,7 +317,7 @@ hostcache_match_export(struct hostcache *hc, const struct exp_export *e,
 
 	memset(&peer, 0, sizeof(peer));
 	peer.addr = addr;
-	if ((c = exp_match_export(e, &peer)) != NULL || !needs_name(e) ||
+	if ((c = exp_match_export(e, &peer)) != NULL || !exp_export_needs_names(e) ||
 	    !named_peer(hc, addr, &peer, name, sizeof(name), wait_ms))
 		return c;
 	return exp_match_export(e, &peer);

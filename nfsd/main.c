@@ -37,6 +37,7 @@
 #include "common/sandbox.h"
 #include "common/suite_conf.h"
 #include "common/util.h"
+#include "nfsd/fhcache.h"
 #include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/nfsd_procs.h"
@@ -57,6 +58,8 @@ struct nfsd_conf {
 	long	 open_files_idle;
 	long	 drc_size;
 	bool	 manage_gids;
+	bool	 inline_calls;
+	long	 handle_cache;
 	struct rpc_stats_conf stats;
 };
 
@@ -89,6 +92,12 @@ static const struct conf_key nfsd_keys[] = {
 	    "entries in the duplicate request cache"),
 	K("manage-gids", CONF_BOOL, manage_gids, "no", 0, 0,
 	    "take supplementary groups from the server's user database"),
+	K("handle-cache", CONF_INT, handle_cache, "65536", 0, 16777216,
+	    "objects whose handles READDIRPLUS and LOOKUP remember, by "
+	    "device, inode and birth time (about 120 bytes each; 0: off)"),
+	K("inline-calls", CONF_BOOL, inline_calls, "yes", 0, 0,
+	    "run cheap calls (NULL, GETATTR, ACCESS, LOOKUP, FSSTAT, FSINFO, "
+	    "PATHCONF) on the thread that read them"),
 	RPC_STATS_CONF_KEYS(struct nfsd_conf, stats, "rpc.nfsd"),
 	CONF_KEY_END
 };
@@ -378,6 +387,19 @@ take_control(struct rpc_srv *srv)
 	log_notice("%u threads", rpc_srv_threads(srv));
 }
 
+/*
+ * May the event loop run a cheap call itself (rpc_srv_set_inline)? Not
+ * when a handler might wait: for a client's host name (exports with
+ * wildcards or netgroups), or for the user database (manage-gids).
+ */
+static bool
+inline_gate(void *arg)
+{
+	const struct nfsd_conf *c = arg;
+
+	return !c->manage_gids && !exp_holder_needs_names(&nfsd.exports);
+}
+
 /* Once a second, in the loop thread: what the denial limiters counted. */
 static void
 on_timer(struct rpc_srv *srv, void *arg)
@@ -608,6 +630,9 @@ main(int argc, char **argv)
 	ofcache_set_idle(nfsd.ofc, (unsigned)conf.open_files_idle * 1000);
 	ofcache_set_idle(nfsd.pathc, (unsigned)conf.open_files_idle * 1000);
 	ofcache_set_sync_error(nfsd.ofc, on_sync_error, &nfsd);
+	if (conf.handle_cache > 0 && (nfsd.fhc =
+	    fhcache_new((unsigned)conf.handle_cache)) == NULL)
+		fatalx("out of memory");
 	if (conf.manage_gids && (nfsd.gids = gidcache_new(4096)) == NULL)
 		fatalx("out of memory");
 
@@ -619,6 +644,7 @@ main(int argc, char **argv)
 	sc.idle_timeout = (unsigned)conf.idle_timeout;
 	sc.max_record = NFSD_WTMAX + 64 * 1024;
 	sc.queue_max = (unsigned)conf.threads * 64;
+	sc.inline_fast = conf.inline_calls;
 	sc.no_udp = !conf.udp;
 	sc.no_tcp = !conf.tcp;
 	if ((srv = rpc_srv_new(&sc)) == NULL)
@@ -630,6 +656,7 @@ main(int argc, char **argv)
 	if (sconf.auth_dh)
 		log_warnx("%s", msg);
 	rpc_srv_add_program(srv, &nfs_prog);
+	rpc_srv_set_inline(srv, inline_gate, &conf);
 	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
 		fatalx("out of memory");
 	if (daemon_resolve_binds(conf.bind, NULL, &binds, msg,
@@ -694,6 +721,7 @@ main(int argc, char **argv)
 	ofcache_free(nfsd.ofc);
 	ofcache_free(nfsd.pathc);
 	gidcache_free(nfsd.gids);
+	fhcache_free(nfsd.fhc);
 	hostcache_free(nfsd.hosts);
 	exp_holder_destroy(&nfsd.exports);
 	ratelog_destroy(&nfsd.rate_denied);

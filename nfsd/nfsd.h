@@ -55,6 +55,7 @@ struct nfsd {
 	struct ofcache		*pathc;		/* O_PATH fds: handle resolution */
 	struct gidcache		*gids;		/* manage-gids, NULL if off */
 	struct hostcache	*hosts;		/* client names, for wildcards */
+	struct fhcache		*fhc;		/* handles by statx key, or NULL */
 	/* calls refused by the export's client list or flavours, and from
 	 * unprivileged ports: a few lines, then a count (ratelog.h) */
 	struct ratelog		 rate_denied, rate_port;
@@ -156,6 +157,27 @@ int	vfs_make_fh(struct req *rq, const struct vnode *vn, int form,
 /* The same for an object named by dirfd + name (READDIRPLUS, CREATE...). */
 int	vfs_make_fh_at(struct req *rq, const struct exp_live_export *ex,
 	    int dirfd, const char *name, int form, uint8_t **fhp, size_t *lenp);
+/*
+ * READDIRPLUS's entry: fresh attributes of dirfd/name (not following a
+ * final symlink) in *st, and its wire handle through the handle cache
+ * (fhcache.h). -errno: no attributes; 1: attributes only (a mount point,
+ * or no handle could be made); 0: both.
+ */
+int	vfs_plus_at(struct req *rq, const struct exp_live_export *ex,
+	    int dirfd, const char *name, int form, struct stat *st,
+	    uint8_t **fhp, size_t *lenp);
+/*
+ * LOOKUP of a plain name in dir from the handle cache: 0 with fresh
+ * attributes in *st and the handle; 1: not known there (or ".", "..", a
+ * mount point), vfs_lookup() decides; -errno: the name is not there or may
+ * not be searched, as vfs_lookup() would say.
+ */
+int	vfs_lookup_cached(struct req *rq, const struct vnode *dir,
+	    const char *name, int form, struct stat *st, uint8_t **fhp,
+	    size_t *lenp);
+/* Remember the handle vfs_lookup() gave vn (one statx for its birth time). */
+void	vfs_fhcache_note(struct req *rq, const struct vnode *vn, int form,
+	    const uint8_t *fh, size_t len);
 /* Run as root (handle opening) / as the caller again. */
 void	vfs_as_root(struct req *rq);
 void	vfs_as_caller(struct req *rq);

@@ -75,19 +75,21 @@ plus_fill(struct req *rq, const struct vnode *dir, int dfd, const char *name,
 	struct stat st;
 	uint8_t *fh;
 	size_t fhlen;
+	int rc;
 
 	pa->attributes_follow = FALSE;
 	ph->handle_follows = FALSE;
 	*fhlenp = -1;
 	if (dotdot_is_self(dir, name))
 		name = ".";
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	if ((rc = vfs_plus_at(rq, dir->ex, dfd, name, FH_FORM_V3, &st, &fh,
+	    &fhlen)) < 0)
 		return;
 	if (st.st_dev != dir->ex->dev)
 		return;		/* a mount point, or ".." above one */
 	pa->attributes_follow = TRUE;
 	attr3_from_stat(&st, dir->ex, &pa->post_op_attr_u.attributes);
-	if (vfs_make_fh_at(rq, dir->ex, dfd, name, FH_FORM_V3, &fh, &fhlen) != 0)
+	if (rc != 0)
 		return;
 	ph->handle_follows = TRUE;
 	ph->post_op_fh3_u.handle.data.data_val = (char *)fh;

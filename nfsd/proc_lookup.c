@@ -38,16 +38,30 @@ nfsd_proc_lookup(struct req *rq, LOOKUP3args *a, LOOKUP3res *res)
 	    a->what.dir.data.data_len))
 		rc = webnfs_lookup(rq, a->what.name, &dir, &obj);  /* RFC 2055 */
 	else if ((rc = vfs_open_fh(rq, a->what.dir.data.data_val,
-	    a->what.dir.data.data_len, O_PATH, &dir)) == 0)
-		rc = vfs_lookup(rq, &dir, a->what.name, O_PATH, &obj);
+	    a->what.dir.data.data_len, O_PATH, &dir)) == 0) {
+		/* an object seen before: one statx, no open */
+		if ((rc = vfs_lookup_cached(rq, &dir, a->what.name,
+		    FH_FORM_V3, &obj.st, &fh, &len)) == 0) {
+			ok->object.data.data_val = (char *)fh;
+			ok->object.data.data_len = (u_int)len;
+			obj.ex = dir.ex;
+			post_op_vn(&obj, &ok->obj_attributes);
+			post_op_vn(&dir, &ok->dir_attributes);
+			goto out;
+		}
+		if (rc == 1)
+			rc = vfs_lookup(rq, &dir, a->what.name, O_PATH, &obj);
+	}
 	if (rc == 0 &&
 	    (rc = vfs_make_fh(rq, &obj, FH_FORM_V3, &fh, &len)) == 0) {
+		vfs_fhcache_note(rq, &obj, FH_FORM_V3, fh, len);
 		ok->object.data.data_val = (char *)fh;
 		ok->object.data.data_len = (u_int)len;
 		post_op_vn(&obj, &ok->obj_attributes);
 		post_op_vn(&dir, &ok->dir_attributes);
 	} else if (dir.fd >= 0)
 		post_op_vn(&dir, &res->LOOKUP3res_u.resfail.dir_attributes);
+out:
 	res->status = nfs3_stat(rc);
 	vfs_close(&obj);
 	vfs_close(&dir);

@@ -7,6 +7,8 @@
  * for a local user. Workers keep the last caller's identity between
  * requests and switch only when the next caller differs.
  */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 #include "common/ident.h"
 #include "common/hostcache.h"
 #include "common/log.h"
+#include "nfsd/fhcache.h"
 #include "nfsd/fhmemo.h"
 #include "nfsd/gidcache.h"
 #include "nfsd/nfsd.h"
@@ -450,6 +453,141 @@ vfs_make_fh_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
 	if ((rc = fh_from_path(dirfd, name, &kh, NULL)) != 0)
 		return rc;
 	return encode(rq, ex, &kh, form, fhp, lenp);
+}
+
+/* statx -> stat, and the object's cache key. */
+static void
+stat_from_statx(const struct statx *x, struct stat *st, struct fhc_key *k)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(x->stx_dev_major, x->stx_dev_minor);
+	st->st_ino = x->stx_ino;
+	st->st_mode = x->stx_mode;
+	st->st_nlink = x->stx_nlink;
+	st->st_uid = x->stx_uid;
+	st->st_gid = x->stx_gid;
+	st->st_rdev = makedev(x->stx_rdev_major, x->stx_rdev_minor);
+	st->st_size = (off_t)x->stx_size;
+	st->st_blksize = x->stx_blksize;
+	st->st_blocks = (blkcnt_t)x->stx_blocks;
+	st->st_atim.tv_sec = x->stx_atime.tv_sec;
+	st->st_atim.tv_nsec = x->stx_atime.tv_nsec;
+	st->st_mtim.tv_sec = x->stx_mtime.tv_sec;
+	st->st_mtim.tv_nsec = x->stx_mtime.tv_nsec;
+	st->st_ctim.tv_sec = x->stx_ctime.tv_sec;
+	st->st_ctim.tv_nsec = x->stx_ctime.tv_nsec;
+	memset(k, 0, sizeof(*k));
+	k->dev = st->st_dev;
+	k->ino = x->stx_ino;
+	if (x->stx_mask & STATX_BTIME) {
+		k->btime_sec = x->stx_btime.tv_sec;
+		k->btime_nsec = x->stx_btime.tv_nsec;
+	}
+}
+
+int
+vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
+    const char *name, int form, struct stat *st, uint8_t **fhp,
+    size_t *lenp)
+{
+	struct fhcache *fc = nfsd_of(rq)->fhc;
+	struct statx x;
+	struct fhc_key k;
+	struct fh_khandle kh;
+	uint8_t *buf;
+	size_t len = FH_MAXSIZE;
+	int fd, rc;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+	    STATX_BASIC_STATS | STATX_BTIME, &x) != 0)
+		return -errno;
+	stat_from_statx(&x, st, &k);
+	if (st->st_dev != ex->dev)
+		return 1;	/* a mount point: attributes only */
+	if (fc != NULL && fhcache_keyable(&k)) {
+		if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
+			return 1;
+		if (fhcache_get(fc, &k, ex->export_id, ex->volid, form, buf,
+		    &len)) {
+			*fhp = buf;
+			*lenp = len;
+			return 0;
+		}
+	}
+	/*
+	 * Not known: the handle and the key from one open object, so that a
+	 * name renamed over between the two can never pair one object's key
+	 * with another's handle in the cache.
+	 */
+	if (fc == NULL || !fhcache_keyable(&k))
+		return vfs_make_fh_at(rq, ex, dirfd, name, form, fhp, lenp) ==
+		    0 ? 0 : 1;
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME,
+	    &x) != 0 || (stat_from_statx(&x, st, &k), st->st_dev != ex->dev) ||
+	    fh_from_fd(fd, &kh, NULL) != 0) {
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	if ((rc = encode(rq, ex, &kh, form, fhp, lenp)) != 0)
+		return 1;
+	fhcache_put(fc, &k, ex->export_id, ex->volid, form, *fhp, *lenp);
+	return 0;
+}
+
+int
+vfs_lookup_cached(struct req *rq, const struct vnode *dir, const char *name,
+    int form, struct stat *st, uint8_t **fhp, size_t *lenp)
+{
+	struct fhcache *fc = nfsd_of(rq)->fhc;
+	struct statx x;
+	struct fhc_key k;
+	uint8_t *buf;
+	size_t len = FH_MAXSIZE;
+	int rc;
+
+	if (fc == NULL || !S_ISDIR(dir->st.st_mode) ||
+	    vfs_check_name(name, false) != 0)
+		return 1;	/* ".", "..", bad names: vfs_lookup() says */
+	/* as the caller: the kernel checks search permission on dir */
+	if (statx(dir->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+	    STATX_BASIC_STATS | STATX_BTIME, &x) != 0) {
+		rc = -errno;
+		return rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG ?
+		    rc : 1;
+	}
+	stat_from_statx(&x, st, &k);
+	if (st->st_dev != dir->ex->dev || !fhcache_keyable(&k))
+		return 1;	/* a mount point: crossmnt/nohide rules */
+	if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
+		return 1;
+	if (!fhcache_get(fc, &k, dir->ex->export_id, dir->ex->volid, form,
+	    buf, &len))
+		return 1;
+	*fhp = buf;
+	*lenp = len;
+	return 0;
+}
+
+void
+vfs_fhcache_note(struct req *rq, const struct vnode *vn, int form,
+    const uint8_t *fh, size_t len)
+{
+	struct fhcache *fc = nfsd_of(rq)->fhc;
+	struct statx x;
+	struct stat st;
+	struct fhc_key k;
+
+	if (fc == NULL || vn->fd < 0 || statx(vn->fd, "", AT_EMPTY_PATH,
+	    STATX_INO | STATX_BTIME, &x) != 0)
+		return;
+	stat_from_statx(&x, &st, &k);
+	if (k.ino != (uint64_t)vn->st.st_ino || k.dev != (uint64_t)vn->st.st_dev)
+		return;
+	fhcache_put(fc, &k, vn->ex->export_id, vn->ex->volid, form, fh, len);
 }
 
 int

@@ -53,6 +53,8 @@
 #define READ_CHUNK	65536
 #define READ_TURN	(2 * READ_CHUNK)
 #define MAX_EMPTY_RECORDS 16
+#define CORK_MAX	(256 * 1024)	/* inline replies held for one send */
+#define OQ_IOV		64		/* iovecs per sendmsg of the queue */
 #define BIG_FREE	(64 * 1024)	/* frees worth a malloc_trim */
 
 static void
@@ -367,6 +369,9 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 
 /* ---------------------------------------------------------- input */
 
+static bool resume_later(struct rpc_srv *srv, struct rpc_conn *c);
+static void wake_loop(struct rpc_srv *srv);
+
 /* Too much read and not answered on c? (Not the number queued in all:
  * the calls of parked connections would hold everyone else back.) */
 static bool
@@ -374,6 +379,14 @@ conn_full(struct rpc_srv *srv, struct rpc_conn *c)
 {
 	return atomic_load(&c->inflight) >= srv->cfg.max_inflight ||
 	    atomic_load(&c->inbytes) >= srv->cfg.conn_in_max;
+}
+
+/* Low enough again for a paused c to be read (half its limits). */
+static bool
+conn_low(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	return atomic_load(&c->inflight) <= srv->cfg.max_inflight / 2 &&
+	    atomic_load(&c->inbytes) <= srv->cfg.conn_in_max / 2;
 }
 
 /*
@@ -462,16 +475,32 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		atomic_fetch_add(&c->inflight, 1);
 		atomic_fetch_add(&c->inbytes, rq->len);
 		atomic_fetch_add(&srv->qbytes, rq->len);
+		if (sched_try_inline(srv, rq)) {
+			if (atomic_load(&c->dead))
+				return -1;	/* its reply could not go */
+			continue;
+		}
 		sched_enqueue(srv, &c->sched, rq);
 		if (srv_starving(srv) && !input_evict(srv)) {
-			srv->starved = true;
+			atomic_store(&srv->starved, true);
 			conn_set_polling(srv, c, false);
+			/* calls that finished before starved was set did not
+			 * look at it: if they brought the total down, look */
+			if (atomic_load(&srv->qbytes) <= srv->cfg.in_budget / 2)
+				wake_loop(srv);
 			break;
 		}
 		if (atomic_load(&c->dead))
 			return -1;	/* it was the one evicted */
 		if (conn_full(srv, c)) {
 			conn_set_polling(srv, c, false);
+			/* the same for c's own calls (see conn_done) */
+			if (conn_low(srv, c)) {
+				pthread_mutex_lock(&srv->qlock);
+				(void)resume_later(srv, c);
+				pthread_mutex_unlock(&srv->qlock);
+				wake_loop(srv);
+			}
 			break;
 		}
 	}
@@ -513,8 +542,20 @@ partial_evict(struct rpc_srv *srv, struct rpc_conn *keep)
 	}
 }
 
+static void read_batch(struct rpc_srv *srv, struct rpc_conn *c,
+    uint32_t events);
+static void conn_flush(struct rpc_srv *srv, struct rpc_conn *c);
+
 void
 xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
+{
+	c->corked = true;
+	read_batch(srv, c, events);
+	conn_flush(srv, c);
+}
+
+static void
+read_batch(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 {
 	uint8_t buf[READ_CHUNK];
 	ssize_t n, used;
@@ -561,6 +602,10 @@ xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
 			conn_close(srv, c, "out of memory");
 			return;
 		}
+		/* a short read emptied the socket: epoll (level-triggered)
+		 * says when there is more, no recv() needed to learn it */
+		if ((size_t)n < sizeof(buf))
+			break;
 	}
 	if ((events & EPOLLHUP) && !c->paused && !c->choked) {
 		conn_close(srv, c, "hangup");
@@ -631,8 +676,11 @@ xprt_resume(struct rpc_srv *srv)
 			c->stash = NULL;
 			c->stash_len = 0;
 			c->paused = false;
-			if (s != NULL)
+			if (s != NULL) {
+				c->corked = true;
 				used = conn_input(srv, c, s, sl);
+				conn_flush(srv, c);
+			}
 			if (used < 0) {
 				free(s);
 				conn_close(srv, c, "bad record");
@@ -663,7 +711,13 @@ wake_loop(struct rpc_srv *srv)
 	(void)n;
 }
 
-/* A request of c finished (or was dropped); maybe c may read again. */
+/*
+ * A request of c finished (or was dropped); maybe c may read again. Only a
+ * paused c needs the loop's attention: the loop sets paused before it looks
+ * at the counts again (conn_input), and the counts go down here before
+ * paused is read (both sequentially consistent), so one of the two sees the
+ * other and a pause is never missed.
+ */
 static void
 conn_done(struct rpc_srv *srv, struct rpc_conn *c, size_t len)
 {
@@ -672,13 +726,15 @@ conn_done(struct rpc_srv *srv, struct rpc_conn *c, size_t len)
 	size_t q = atomic_fetch_sub(&srv->qbytes, len) - len;
 	bool wake = false;
 
-	pthread_mutex_lock(&srv->qlock);
-	if (left <= srv->cfg.max_inflight / 2 &&
-	    lbytes <= srv->cfg.conn_in_max / 2)
+	if (atomic_load(&c->paused) && left <= srv->cfg.max_inflight / 2 &&
+	    lbytes <= srv->cfg.conn_in_max / 2) {
+		pthread_mutex_lock(&srv->qlock);
 		wake = resume_later(srv, c);
-	if (srv->starved && q <= srv->cfg.in_budget / 2)
+		pthread_mutex_unlock(&srv->qlock);
+	}
+	if (!wake && atomic_load(&srv->starved) &&
+	    q <= srv->cfg.in_budget / 2)
 		wake = true;
-	pthread_mutex_unlock(&srv->qlock);
 	if (wake)
 		wake_loop(srv);
 }
@@ -733,7 +789,7 @@ int
 conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
 {
 	struct rpc_conn *c = rq->conn;
-	bool park = false;
+	bool park = false, defer;
 	int i, rc = 0;
 
 	if (n > 3)
@@ -750,8 +806,11 @@ conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
 		pthread_mutex_unlock(&c->wlock);
 		return -EPIPE;
 	}
+	/* the loop answering what it read: the replies leave together when
+	 * the batch is done (conn_flush), unless they pile up */
+	defer = rq->inline_call && c->corked && c->oq_bytes < CORK_MAX;
 	/* in order: only an empty queue lets a reply go first */
-	if (c->oq_head == NULL && (rc = out_write(c, rq)) != 0) {
+	if (!defer && c->oq_head == NULL && (rc = out_write(c, rq)) != 0) {
 		pthread_mutex_unlock(&c->wlock);
 		return rc < 0 ? rc : 0;
 	}
@@ -767,6 +826,10 @@ conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
 	c->oq_tail = rq;
 	c->oq_bytes += rq->out_left;
 	atomic_fetch_add(&srv->oq_bytes, rq->out_left);
+	if (defer) {
+		pthread_mutex_unlock(&c->wlock);
+		return 0;
+	}
 	if (!c->want_out || (!c->choked && c->oq_bytes > srv->cfg.sendq_high)) {
 		c->want_out = true;
 		if (c->oq_bytes > srv->cfg.sendq_high && !c->choked)
@@ -784,43 +847,96 @@ conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n)
 	return 0;
 }
 
-void
-xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
+/*
+ * Write as much of c's queue as the socket takes, several replies per
+ * sendmsg; wlock held. Replies written in full go to *done. Returns 1 when
+ * the queue is empty, 0 when the socket is full, -errno.
+ */
+static int
+oq_drain(struct rpc_srv *srv, struct rpc_conn *c, struct req **done)
 {
-	struct req *done = NULL, *rq;
-	bool unpark = false, resume = false;
-	int rc = 0;
+	struct iovec iov[OQ_IOV];
+	struct req *rq;
+	struct msghdr mh;
+	ssize_t w;
+	size_t left;
+	int n, i;
 
-	if (atomic_load(&c->dead))
-		return;
-	pthread_mutex_lock(&c->wlock);
-	while ((rq = c->oq_head) != NULL) {
-		size_t before = rq->out_left;
-
-		rc = out_write(c, rq);
-		if (rq->out_left != before) {
-			c->oq_progress = time(NULL);
-			c->oq_bytes -= before - rq->out_left;
-			atomic_fetch_sub(&srv->oq_bytes, before - rq->out_left);
+	while (c->oq_head != NULL) {
+		n = 0;
+		for (rq = c->oq_head; rq != NULL && n + 3 <= OQ_IOV;
+		    rq = rq->next)
+			for (i = rq->out_i; i < rq->out_n; i++)
+				iov[n++] = rq->out[i];
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = (size_t)n;
+		w = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -errno;
 		}
-		if (rc <= 0)
-			break;
-		if ((c->oq_head = rq->next) == NULL)
-			c->oq_tail = NULL;
-		rq->next = done;
-		done = rq;
+		left = (size_t)w;
+		c->oq_progress = time(NULL);
+		c->oq_bytes -= left;
+		atomic_fetch_sub(&srv->oq_bytes, left);
+		while ((rq = c->oq_head) != NULL && left > 0) {
+			size_t take = left < rq->out_left ? left : rq->out_left;
+
+			left -= take;
+			rq->out_left -= take;
+			while (take > 0) {
+				struct iovec *v = &rq->out[rq->out_i];
+
+				if (take >= v->iov_len) {
+					take -= v->iov_len;
+					rq->out_i++;
+				} else {
+					v->iov_base = (char *)v->iov_base + take;
+					v->iov_len -= take;
+					take = 0;
+				}
+			}
+			if (rq->out_left > 0)
+				break;
+			if ((c->oq_head = rq->next) == NULL)
+				c->oq_tail = NULL;
+			rq->next = *done;
+			*done = rq;
+		}
 	}
-	if (c->oq_head == NULL)
-		c->want_out = false;
+	return 1;
+}
+
+/* After oq_drain (wlock held): EPOLLOUT and the choke as the queue now
+ * stands. resume: what the caller does once wlock is dropped. */
+static void
+oq_settle(struct rpc_srv *srv, struct rpc_conn *c, bool *resume)
+{
+	bool want = c->oq_head != NULL, unpark = false;
+	bool change = want != c->want_out;
+
+	c->want_out = want;
 	if (c->choked && c->oq_bytes <= srv->cfg.sendq_high / 2) {
 		c->choked = false;
-		unpark = true;
-		resume = !c->paused;
+		unpark = change = true;
+		*resume = !c->paused;
 	}
-	conn_events_locked(srv, c);
+	if (change)
+		conn_events_locked(srv, c);
 	if (unpark)		/* under wlock: see conn_send */
 		sched_park(srv, &c->sched, false);
-	pthread_mutex_unlock(&c->wlock);
+}
+
+static void
+oq_finish(struct rpc_srv *srv, struct rpc_conn *c, struct req *done, int rc,
+    bool resume)
+{
+	struct req *rq;
+
 	while ((rq = done) != NULL) {
 		done = rq->next;
 		req_put(rq);
@@ -836,6 +952,43 @@ xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
 			wake_loop(srv);
 		pthread_mutex_unlock(&srv->qlock);
 	}
+}
+
+void
+xprt_write(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	struct req *done = NULL;
+	bool resume = false;
+	int rc;
+
+	if (atomic_load(&c->dead))
+		return;
+	pthread_mutex_lock(&c->wlock);
+	rc = oq_drain(srv, c, &done);
+	oq_settle(srv, c, &resume);
+	pthread_mutex_unlock(&c->wlock);
+	oq_finish(srv, c, done, rc, resume);
+}
+
+/* The loop is done with a batch of c's input: uncork, and send the
+ * replies its inline calls left queued. */
+static void
+conn_flush(struct rpc_srv *srv, struct rpc_conn *c)
+{
+	struct req *done = NULL;
+	bool resume = false;
+	int rc = 0;
+
+	c->corked = false;
+	if (atomic_load(&c->dead))
+		return;
+	pthread_mutex_lock(&c->wlock);
+	if (!c->want_out) {	/* else the loop writes when it drains */
+		rc = oq_drain(srv, c, &done);
+		oq_settle(srv, c, &resume);
+	}
+	pthread_mutex_unlock(&c->wlock);
+	oq_finish(srv, c, done, rc, resume);
 }
 
 /* ---------------------------------------------------------- the tick */

@@ -103,6 +103,8 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 			case SRC_SIGNAL: {
 				unsigned char sig;
 
+				sched_inline_settle(srv);
+
 				while (read(sigfd, &sig, 1) == 1)
 					if (on_signal != NULL)
 						on_signal(srv, sig, arg);
@@ -110,6 +112,7 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 			}
 			}
 		}
+		sched_inline_settle(srv);
 		conn_graveyard_flush(srv);
 		now = time(NULL);
 		if (now != srv->last_reap) {

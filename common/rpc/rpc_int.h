@@ -74,7 +74,9 @@ struct rpc_conn {
 	unsigned		 empty_records;
 	unsigned long		 ncalls;	/* completed records */
 	time_t			 last_active;
-	bool			 paused;	/* not polled: too much in flight */
+	atomic_bool		 paused;	/* not polled: too much in flight
+						   (written by the loop; read by
+						   workers in conn_done) */
 	bool			 rdhup;		/* the peer will send nothing more */
 	bool			 on_resume;	/* queued for the loop to resume */
 
@@ -94,6 +96,8 @@ struct rpc_conn {
 	size_t			 oq_bytes;
 	time_t			 oq_progress;	/* the queue last moved */
 	bool			 want_out;	/* EPOLLOUT armed */
+	bool			 corked;	/* loop: inline replies wait for
+						   conn_flush (one sendmsg) */
 	bool			 choked;
 
 	struct rpc_sched	 sched;		/* under qlock */
@@ -164,7 +168,8 @@ struct rpc_srv {
 						   calls) */
 	bool			 qstop;
 	struct rpc_conn		*resume;	/* paused conns to look at */
-	bool			 starved;	/* input paused: too much queued */
+	atomic_bool		 starved;	/* input paused: too much queued
+						   (see conn_done) */
 
 	/* memory bounds (see conn.c) */
 	size_t			 partial;	/* loop: unfinished records */
@@ -173,6 +178,14 @@ struct rpc_srv {
 	atomic_size_t		 freed;		/* big frees since malloc_trim */
 
 	struct drc		*drc;
+
+	/* inline calls (sched.c): loop thread, but gate_arg's state */
+	bool			(*inline_gate)(void *);
+	void			*inline_gate_arg;
+	time_t			 inline_off_until;	/* stalled: off until */
+	bool			 inline_ran;	/* loop: identity may be a
+						   caller's (ident_root) */
+	unsigned long		 inline_calls;	/* run inline (loop) */
 
 	/* registrations made, for unregister; retries and readiness */
 	struct rpc_reg		*regs;
@@ -216,6 +229,12 @@ int	conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n);
 /* Is the call in rq->buf for a P_FAST procedure? */
 bool	sched_is_fast(struct rpc_srv *srv, const struct req *rq);
 bool	srv_queue_full(struct rpc_srv *srv);
+/* Run rq on this (the loop's) thread if it may be (see rpc_srv_set_inline),
+ * done with it: true. false: queue it for the workers. */
+bool	sched_try_inline(struct rpc_srv *srv, struct req *rq);
+/* The loop's own work ahead: back to root if an inline call changed the
+ * thread's file-system identity. */
+void	sched_inline_settle(struct rpc_srv *srv);
 /* Queue a call of source s (NULL: UDP) for the workers. */
 void	sched_enqueue(struct rpc_srv *srv, struct rpc_sched *s, struct req *rq);
 /* Take s off the rings and free its waiting calls (its connection closed). */

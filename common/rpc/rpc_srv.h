@@ -153,6 +153,8 @@ struct req {
 	/* private to the core */
 	int			 refs;		/* the worker, a send queue */
 	bool			 fast;		/* P_FAST: scheduled as cheap */
+	bool			 inline_call;	/* run by the thread that read it:
+						   must not wait (rpc_req_inline) */
 	struct iovec		 out[3];	/* a queued reply: what is left */
 	int			 out_i, out_n;
 	size_t			 out_left;
@@ -263,6 +265,10 @@ struct rpc_srv_config {
 	unsigned	fast_reserve;	/* workers only P_FAST calls may use
 					   (nthreads / 8, at least 1 with two
 					   or more) */
+	bool		inline_fast;	/* run P_FAST calls of AUTH_NONE/AUTH_SYS
+					   on the thread that read them (the
+					   event loop) instead of handing them
+					   to a worker; see rpc_srv_set_inline */
 	bool		no_udp;		/* rpc_srv_listen_std: TCP only */
 	bool		no_tcp;		/* rpc_srv_listen_std: UDP only */
 };
@@ -277,6 +283,25 @@ struct rpc_srv_stats {
 /* Create a server; returns NULL on allocation failure. */
 struct rpc_srv *rpc_srv_new(const struct rpc_srv_config *cfg);
 void	rpc_srv_free(struct rpc_srv *srv);
+
+/*
+ * Inline calls (cfg.inline_fast): a cheap call (P_FAST, AUTH_NONE or
+ * AUTH_SYS) is run by the event loop right where it was read, saving two
+ * thread hand-offs, when gate(arg) says the daemon's handlers cannot wait
+ * right now (nfsd: no export needs a client's host name, which a resolver
+ * thread may take seconds to find); NULL gate: always. A call that holds the
+ * loop longer than RPC_INLINE_STALL_MS turns inline calls off for
+ * RPC_INLINE_OFF_SECS (a slow or hung file system must not stall every
+ * connection), with a notice. Handlers may ask rpc_req_inline(rq).
+ */
+#define RPC_INLINE_STALL_MS	50
+#define RPC_INLINE_OFF_SECS	30
+void	rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *), void *arg);
+static inline bool
+rpc_req_inline(const struct req *rq)
+{
+	return rq->inline_call;
+}
 
 /* Add a program (kept by reference: static tables). 0 or -errno. */
 int	rpc_srv_add_program(struct rpc_srv *srv, const struct rpc_program *p);

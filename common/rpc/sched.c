@@ -17,7 +17,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "common/ident.h"
+#include "common/log.h"
 #include "common/rpc/rpc_int.h"
 
 static uint32_t
@@ -54,6 +57,71 @@ sched_is_fast(struct rpc_srv *srv, const struct req *rq)
 		return true;	/* PROG_MISMATCH: answered at once */
 	}
 	return true;		/* PROG_UNAVAIL: the same */
+}
+
+/* ------------------------------------------------------------ inline */
+
+void
+rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *), void *arg)
+{
+	srv->inline_gate = gate;
+	srv->inline_gate_arg = arg;
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool
+sched_try_inline(struct rpc_srv *srv, struct req *rq)
+{
+	uint32_t flavor;
+	uint64_t t0, ms;
+
+	if (!srv->cfg.inline_fast || !rq->fast || rq->len < 28)
+		return false;
+	/* the credential's flavour: a context handshake or a key exchange
+	 * (RPCSEC_GSS, AUTH_DH) is never cheap */
+	flavor = rd32(rq->buf + 24);
+	if (flavor != 0 && flavor != 1)
+		return false;
+	if (srv->inline_off_until != 0) {
+		if (time(NULL) < srv->inline_off_until)
+			return false;
+		srv->inline_off_until = 0;
+		log_notice("calls run on the event loop again");
+	}
+	if (srv->inline_gate != NULL && !srv->inline_gate(srv->inline_gate_arg))
+		return false;
+	rq->inline_call = true;
+	srv->inline_ran = true;
+	srv->inline_calls++;
+	t0 = mono_ns();
+	rpc_dispatch(srv, rq);
+	srv_request_done(srv, rq);
+	ms = (mono_ns() - t0) / 1000000u;
+	if (ms >= RPC_INLINE_STALL_MS) {
+		srv->inline_off_until = time(NULL) + RPC_INLINE_OFF_SECS;
+		log_notice("a cheap call held the event loop for %llu ms: "
+		    "every call goes to the workers for %d s",
+		    (unsigned long long)ms, RPC_INLINE_OFF_SECS);
+	}
+	return true;
+}
+
+void
+sched_inline_settle(struct rpc_srv *srv)
+{
+	if (!srv->inline_ran)
+		return;
+	srv->inline_ran = false;
+	if (ident_root() != 0)
+		log_warnx("event loop: cannot switch back to root");
 }
 
 bool
@@ -165,8 +233,9 @@ sched_enqueue(struct rpc_srv *srv, struct rpc_sched *s, struct req *rq)
 	if (!s->parked)
 		ring_add(srv, s, rq->fast);
 	srv->qlen++;
-	pthread_cond_signal(&srv->qcond);
 	pthread_mutex_unlock(&srv->qlock);
+	/* after the unlock: the worker woken does not block on qlock at once */
+	pthread_cond_signal(&srv->qcond);
 }
 
 /* The next call for a worker, or NULL; *slow says which kind. qlock held. */

@@ -98,7 +98,8 @@ xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l)
 		rq->len = (size_t)got;
 		rq->udp_fd = l->fd;
 		rq->fast = sched_is_fast(srv, rq);
-		sched_enqueue(srv, NULL, rq);
+		if (!sched_try_inline(srv, rq))
+			sched_enqueue(srv, NULL, rq);
 	}
 }
 
