@@ -356,11 +356,15 @@ dh_des_setparity(uint8_t key[8])
 {
 	unsigned i, b, ones;
 
+	/* Sun's des_setparity() (keyserv's, glibc's, libtirpc's) looks the
+	 * byte up with its top bit masked off: bit 7 comes out 0, so the
+	 * key really is this, whatever the DES standard would say. */
 	for (i = 0; i < 8; i++) {
+		key[i] &= 0x7eu;
 		ones = 0;
-		for (b = 1; b < 8; b++)
+		for (b = 1; b < 7; b++)
 			ones += (key[i] >> b) & 1u;
-		key[i] = (uint8_t)((key[i] & 0xfeu) | ((ones & 1u) ? 0u : 1u));
+		key[i] = (uint8_t)(key[i] | ((ones & 1u) ? 0u : 1u));
 	}
 }
 

@@ -83,13 +83,14 @@ void	dh_crypto_free(struct dh_crypto *c);
 /*
  * The DES key both sides derive (RFC 2695 2.5): common = public^secret
  * mod HEXMODULUS; the key is the 64 bits in the middle of the 192, least
- * significant byte first (bits 64-71 are key[0]), each byte given odd
- * parity. hexpub/hexsecret are hex strings. Returns 0 or -EINVAL (not
- * hex, zero, or not below the modulus), -ENOMEM.
+ * significant byte first (bits 64-71 are key[0]), then
+ * dh_des_setparity(). hexpub/hexsecret are hex strings. Returns 0 or
+ * -EINVAL (not hex, zero, or not below the modulus), -ENOMEM.
  */
 int	dh_common_key(const struct dh_crypto *c, const char *hexpub,
 	    const char *hexsecret, uint8_t key[8]);
-/* Odd parity in each byte (the low bit), as DES keys carry it. */
+/* What keyserv does to the key it derives (Sun's des_setparity()): in
+ * each byte bit 7 cleared, bit 0 set to make the byte's parity odd. */
 void	dh_des_setparity(uint8_t key[8]);
 /*
  * DES of buf[0..len) in place, len a multiple of 8: ECB, or CBC with a

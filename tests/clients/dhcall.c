@@ -161,7 +161,7 @@ genkey(void)
 }
 
 /* The DES key from pub^secret mod p: bits 64 to 127, lowest byte first,
- * each byte with odd parity. */
+ * each byte as keyserv's des_setparity() leaves it. */
 static void
 common_key(const char *hexpub, const char *hexsecret, uint8_t key[8])
 {
@@ -174,9 +174,11 @@ common_key(const char *hexpub, const char *hexsecret, uint8_t key[8])
 	    !BN_rshift(ck, ck, 64) || !BN_mask_bits(ck, 64) ||
 	    BN_bn2lebinpad(ck, key, 8) != 8)
 		die("common key");
+	/* Sun's des_setparity(): bits 1-6 kept, bit 7 dropped, bit 0 the
+	 * odd parity of the byte */
 	for (i = 0; i < 8; i++)
-		key[i] = (uint8_t)((key[i] & 0xfe) |
-		    !__builtin_parity(key[i] & 0xfe));
+		key[i] = (uint8_t)((key[i] & 0x7e) |
+		    !__builtin_parity(key[i] & 0x7e));
 	BN_free(p);
 	BN_free(pub);
 	BN_free(s);

@@ -247,12 +247,19 @@ test_parity(void **state)
 
 	(void)state;
 	dh_des_setparity(k);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; i++) {
 		assert_int_equal(__builtin_popcount(k[i]) % 2, 1);
+		assert_int_equal(k[i] & 0x80, 0);
+	}
+	/* as Sun's partab[] has them: the top bit goes */
 	assert_int_equal(k[0], 0x01);
-	assert_int_equal(k[2], 0xfe);
+	assert_int_equal(k[1], 0x01);
+	assert_int_equal(k[2], 0x7f);
+	assert_int_equal(k[3], 0x7f);
 	assert_int_equal(k[4], 0x10);
-	assert_int_equal(k[6], 0x80);
+	assert_int_equal(k[5], 0x10);
+	assert_int_equal(k[6], 0x01);
+	assert_int_equal(k[7], 0x7f);
 }
 
 static void
