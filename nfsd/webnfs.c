@@ -9,8 +9,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nfsd/nfsd.h"
 #include "nfsd/webnfs.h"
@@ -108,8 +110,9 @@ webnfs_parse(const char *name, struct webnfs_path *p)
 	return 0;
 }
 
-int
-webnfs_prefix(const char *export_path, const struct webnfs_path *p)
+/* The prefix test of webnfs_prefix() on any array of components. */
+static int
+prefix_of(const char *export_path, char *const *comp, size_t ncomp)
 {
 	const char *s = export_path, *e;
 	size_t n = 0, len;
@@ -122,12 +125,18 @@ webnfs_prefix(const char *export_path, const struct webnfs_path *p)
 		for (e = s; *e != '\0' && *e != '/'; e++)
 			;
 		len = (size_t)(e - s);
-		if (n >= p->ncomp || strlen(p->comp[n]) != len ||
-		    memcmp(p->comp[n], s, len) != 0)
+		if (n >= ncomp || strlen(comp[n]) != len ||
+		    memcmp(comp[n], s, len) != 0)
 			return -1;
 		n++;
 		s = e;
 	}
+}
+
+int
+webnfs_prefix(const char *export_path, const struct webnfs_path *p)
+{
+	return prefix_of(export_path, p->comp, p->ncomp);
 }
 
 static bool
@@ -175,6 +184,98 @@ webnfs_export_of(const struct exp_live *l, const struct webnfs_path *p,
 	return best;
 }
 
+/* A component still to look up; linked: it came from a symlink's text. */
+struct step {
+	const char	*name;
+	bool		 linked;
+};
+
+struct walk {
+	struct step	*st;		/* a stack: the next component on top */
+	size_t		 n;
+	unsigned	 links;		/* symlinks followed so far */
+};
+
+/* Push comp[0..n) so that comp[0] comes next; -ENAMETOOLONG when full. */
+static int
+push(struct walk *w, char *const *comp, size_t n, bool linked)
+{
+	if (n > WEBNFS_MAXSTEPS - w->n)
+		return -ENAMETOOLONG;
+	while (n > 0) {
+		w->st[w->n].name = comp[--n];
+		w->st[w->n].linked = linked;
+		w->n++;
+	}
+	return 0;
+}
+
+static bool
+at_export_root(const struct vnode *vn)
+{
+	return vn->st.st_dev == vn->ex->dev && vn->st.st_ino == vn->ex->ino;
+}
+
+/*
+ * RFC 2055 6.2: a symlink in the middle of a path is evaluated by the
+ * server. link (closed here) was found in directory *atp; spare is a free
+ * vnode. The link's text is a native path: a relative one goes on from
+ * *atp; an absolute one must name a place inside the export the walk is
+ * in, and goes on from that export's root (opened into spare, which
+ * becomes *atp). Whatever would leave the export is ACCES: an absolute
+ * target outside it here, a ".." of the text at an export root in
+ * webnfs_lookup().
+ */
+static int
+follow(struct req *rq, struct walk *w, struct vnode *link,
+    struct vnode **atp, struct vnode *spare, const struct vnode *dir)
+{
+	const struct exp_live_export *ex = (*atp)->ex;
+	char *buf, *s, **comp;
+	size_t ncomp = 0;
+	ssize_t len;
+	bool absolute;
+	int k = 0, rc;
+
+	if (++w->links > WEBNFS_MAXLINKS) {
+		vfs_close(link);
+		return -ELOOP;
+	}
+	buf = req_alloc(rq, PATH_MAX + 1);
+	comp = req_alloc(rq, (PATH_MAX / 2 + 1) * sizeof(*comp));
+	if (buf == NULL || comp == NULL) {
+		vfs_close(link);
+		return -ENOMEM;
+	}
+	len = readlinkat(link->fd, "", buf, PATH_MAX);
+	rc = len < 0 ? -errno : len >= PATH_MAX ? -ENAMETOOLONG : 0;
+	vfs_close(link);
+	if (rc != 0)
+		return rc;
+	buf[len] = '\0';
+	absolute = buf[0] == '/';
+	for (s = buf; *s != '\0';) {
+		if (*s == '/') {
+			*s++ = '\0';
+			continue;
+		}
+		comp[ncomp++] = s;
+		while (*s != '\0' && *s != '/')
+			s++;
+	}
+	if (absolute) {
+		if (ex->parent != NULL ||
+		    (k = prefix_of(ex->e->path, comp, ncomp)) < 0)
+			return -EACCES;		/* out of the export */
+		if ((rc = vfs_open_root(rq, ex, O_PATH, spare)) != 0)
+			return rc == -ESTALE ? -EACCES : rc;
+		if (*atp != dir)
+			vfs_close(*atp);
+		*atp = spare;
+	}
+	return push(w, comp + k, ncomp - (size_t)k, true);
+}
+
 int
 webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
     struct vnode *obj)
@@ -183,15 +284,21 @@ webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
 	const struct exp_live_export *pub, *ex;
 	struct vnode a = VNODE_INIT, b = VNODE_INIT, *at, *out;
 	struct webnfs_path *p;
+	struct walk w;
+	struct step s;
 	size_t i = 0;
-	int rc;
+	int rc = 0;
 
 	dir->fd = obj->fd = -1;
 	dir->of = obj->of = NULL;
 	if ((pub = webnfs_public_export(gen)) == NULL)
 		return -EBADMSG;	/* no public export: not a handle */
-	if ((p = req_alloc(rq, sizeof(*p))) == NULL)
+	p = req_alloc(rq, sizeof(*p));
+	w.st = req_alloc(rq, WEBNFS_MAXSTEPS * sizeof(*w.st));
+	if (p == NULL || w.st == NULL)
 		return -ENOMEM;
+	w.n = 0;
+	w.links = 0;
 	if ((rc = webnfs_parse(name, p)) != 0)
 		return rc;
 	ex = pub;
@@ -204,15 +311,28 @@ webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
 		return rc == -ESTALE ? -EACCES : rc;
 	if (i == p->ncomp)		/* the path is the export's root */
 		return vfs_lookup(rq, dir, ".", O_PATH, obj);
+	(void)push(&w, p->comp + i, p->ncomp - i, false);  /* < MAXSTEPS */
 	at = dir;
-	for (; i < p->ncomp; i++) {
-		out = i + 1 == p->ncomp ? obj : at == &a ? &b : &a;
-		rc = vfs_lookup(rq, at, p->comp[i], O_PATH, out);
+	while (w.n > 0) {
+		s = w.st[--w.n];
+		if (s.linked && strcmp(s.name, "..") == 0 && at_export_root(at)) {
+			rc = -EACCES;		/* the link leads out */
+			break;
+		}
+		out = w.n == 0 ? obj : at == &a ? &b : &a;
+		if ((rc = vfs_lookup(rq, at, s.name, O_PATH, out)) != 0)
+			break;
+		if (w.n > 0 && S_ISLNK(out->st.st_mode)) {
+			/* the last component is never followed (RFC 2055 6.2) */
+			if ((rc = follow(rq, &w, out, &at, out, dir)) != 0)
+				break;
+			continue;
+		}
 		if (at != dir)
 			vfs_close(at);
-		if (rc != 0)
-			return rc;
 		at = out;
 	}
-	return 0;
+	if (at != dir && at != obj)
+		vfs_close(at);
+	return rc;
 }

@@ -21,11 +21,17 @@
  *			(no %-escapes); a leading '/' again means the
  *			server's root
  * Each component is then looked up as by a LOOKUP of its own (vfs_lookup):
- * ".." at an export root is the root, no symlink is followed (one in the
- * middle of a path is NOTDIR, one at the end is returned as itself for the
- * client to READLINK, as RFC 2054 6.2 expects), mounts are crossed only
- * as crossmnt and nohide allow. Empty components ("a//b", a trailing '/')
- * are skipped; a path with no component at all is ACCES, as an empty name.
+ * ".." at an export root is the root, mounts are crossed only as crossmnt
+ * and nohide allow. Empty components ("a//b", a trailing '/') are skipped;
+ * a path with no component at all is ACCES, as an empty name.
+ *
+ * Symlinks (RFC 2055 6.2): one at the end of the path is returned as
+ * itself, for the client to READLINK and resolve (RFC 2054 6.2). One in the
+ * middle is evaluated here, but only inside the export the walk is in: a
+ * relative text goes on from the link's directory, an absolute one from
+ * the export's root when it names a place under the export's path; a ".."
+ * of a link's text at an export root, or an absolute text elsewhere, is
+ * ACCES. At most WEBNFS_MAXLINKS links per LOOKUP (then ELOOP).
  */
 #ifndef NFSD_WEBNFS_H
 #define NFSD_WEBNFS_H
@@ -42,6 +48,8 @@ struct vnode;
 #define WEBNFS_NATIVE		0x80	/* first byte of a native path */
 #define WEBNFS_PATH_MAX		1024	/* longest path: NFS3_XDR_NAMELEN */
 #define WEBNFS_MAXCOMP		(WEBNFS_PATH_MAX / 2 + 1)
+#define WEBNFS_MAXLINKS		40	/* symlinks followed in one LOOKUP */
+#define WEBNFS_MAXSTEPS		4096	/* components pending, links' too */
 
 /* A LOOKUP path split into decoded components (pointers into buf). */
 struct webnfs_path {

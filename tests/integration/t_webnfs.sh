@@ -9,8 +9,9 @@
 #    escape INVAL), native paths (0x80) taken literally, absolute paths
 #    served only where they land in an export that admits the caller;
 #  - every containment rule of LOOKUP through the public handle: ".." at
-#    the top, symlinks out (never followed: the link itself at the end of a
-#    path, NOTDIR in the middle), a mount point without crossmnt, a client
+#    the top; symlinks: the link itself at the end of a path, followed in
+#    the middle only while inside the export (out is ACCES, a loop ends),
+#    a mount point without crossmnt, a client
 #    address the public export does not admit (the peer namespace), a
 #    non-privileged port on a "secure" export;
 #  - with rpcbind and rpc.mountd: LOOKUP "." from the public handle is the
@@ -47,6 +48,10 @@ echo literal >"$P/lit%41"
 ln -s /etc "$P/out"
 ln -s ../secret "$P/up"
 ln -s a "$P/in"
+ln -s "$P/a/b" "$P/absin"
+ln -s loop "$P/loop"
+ln -s ../../.. "$P/a/b/c/top"
+ln -s ../../../.. "$P/a/b/c/over"
 echo other >"$E/other/o.txt"
 echo secret >"$E/secret/s.txt"
 echo deny >"$E/deny/d.txt"
@@ -143,9 +148,14 @@ expect "lookup NOENT" "a/../../etc/passwd stays in the export" "$S" lookup a/../
 expect "lookup OK DIR" ".. at the top is the root" "$S" lookup ../a/b
 expect "lookup OK LNK" "a symlink at the end is returned as itself" "$S" lookup out
 expect "readlink OK /etc" "its text, for the client to evaluate" "$S" readlink out
-expect "lookup NOTDIR" "a symlink out in the middle is not followed" "$S" lookup out/passwd
-expect "lookup NOTDIR" "a relative symlink out is not followed" "$S" lookup up/s.txt
-expect "lookup NOTDIR" "nor a symlink that stays inside" "$S" lookup in/b
+expect "lookup ACCES" "an absolute symlink out in the middle is not followed" "$S" lookup out/passwd
+expect "lookup ACCES" "a relative symlink out (../secret) is not followed" "$S" lookup up/s.txt
+expect "lookup OK DIR" "a symlink that stays inside is followed (RFC 2055 6.2)" "$S" lookup in/b
+expect "lookup OK REG 200000 " "... also an absolute one into the export" "$S" lookup absin/c/deep.txt
+expect "lookup OK REG 200000 " "... and ../../.. from a/b/c back to the root" "$S" lookup a/b/c/top/a/b/c/deep.txt
+expect "lookup ACCES" "... but a link with one .. more is out" "$S" lookup a/b/c/over/A
+expect "lookup INVAL" "a symlink loop ends (ELOOP)" "$S" lookup loop/x
+expect "lookup OK LNK" "a loop at the end is just a link" "$S" lookup loop
 expect "lookup ACCES" "a mount point without crossmnt" "$S" lookup mnt/t.txt
 expect "lookup NOENT" "%2e%2e is .. and stays in the export" "$S" lookup %2e%2e/%2e%2e/etc/passwd
 
@@ -169,7 +179,8 @@ ok "v2 READ: the same 200000 bytes"
 expect "lookup OK REG 6 " "v2 absolute path into another export" -2 "$S" lookup "$E/other/o.txt"
 expect "lookup NOENT" "v2 ../../etc/passwd" -2 "$S" lookup ../../../etc/passwd
 expect "lookup ACCES" "v2 /etc/passwd" -2 "$S" lookup /etc/passwd
-expect "lookup NOTDIR" "v2 symlink out" -2 "$S" lookup out/passwd
+expect "lookup ACCES" "v2 symlink out" -2 "$S" lookup out/passwd
+expect "lookup OK DIR" "v2 symlink inside" -2 "$S" lookup in/b
 expect_peer "lookup ACCES" "v2 peer: not admitted" -2 "$ADDR_SELF" lookup A
 # the limits of a path: 1024 bytes (255 in v2); more is GARBAGE_ARGS
 expect "lookup OK DIR" "340 .. components stay at the root" \

@@ -25,7 +25,9 @@
 #include "nfsd/webnfs.h"
 
 /* ---------------------------------------------------------------- stubs */
-static int	 nopen, nclose, next_fd = 100;
+#define FAKE_FD		10000	/* descriptors below are real */
+static int	 nopen, nclose, next_fd = FAKE_FD;
+static char	 linkdir[128];		/* real symlinks "link*" live here */
 static char	 walked[512];		/* "name|name|..." looked up */
 static const char *denied;		/* export path vfs_open_root refuses */
 static const char *opened_root;		/* the export it opened last */
@@ -45,12 +47,15 @@ vfs_open_root(struct req *rq, const struct exp_live_export *ex, int flags,
 	vn->ex = ex;
 	memset(&vn->st, 0, sizeof(vn->st));
 	vn->st.st_mode = S_IFDIR | 0755;
+	vn->st.st_dev = ex->dev;
+	vn->st.st_ino = ex->ino;
 	nopen++;
 	return 0;
 }
 
-/* A fake tree: "file*" are files, "link*" symlinks, "missing*" absent,
- * anything else a directory. */
+/* A fake tree: "file*" are files, "missing*" absent, "link*" the real
+ * symlinks of that name in linkdir (webnfs.c reads them), anything else a
+ * directory. */
 int
 vfs_lookup(struct req *rq, const struct vnode *dir, const char *name,
     int flags, struct vnode *vn)
@@ -66,10 +71,23 @@ vfs_lookup(struct req *rq, const struct vnode *dir, const char *name,
 		return -ENOTDIR;
 	if (strncmp(name, "missing", 7) == 0)
 		return -ENOENT;
+	vn->ex = dir->ex;
+	if (strncmp(name, "link", 4) == 0) {
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/%s", linkdir, name);
+		if ((vn->fd = open(path, O_PATH | O_NOFOLLOW)) < 0)
+			return -errno;
+		assert_int_equal(fstat(vn->fd, &vn->st), 0);
+		assert_true(S_ISLNK(vn->st.st_mode));
+		nopen++;
+		return 0;
+	}
 	memset(&vn->st, 0, sizeof(vn->st));
 	vn->st.st_mode = strncmp(name, "file", 4) == 0 ? S_IFREG | 0644 :
-	    strncmp(name, "link", 4) == 0 ? S_IFLNK | 0777 : S_IFDIR | 0755;
-	vn->ex = dir->ex;
+	    S_IFDIR | 0755;
+	vn->st.st_dev = dir->st.st_dev;
+	vn->st.st_ino = (ino_t)next_fd;		/* never an export's root */
 	vn->fd = next_fd++;
 	nopen++;
 	return 0;
@@ -80,6 +98,8 @@ vfs_close(struct vnode *vn)
 {
 	if (vn->fd >= 0)
 		nclose++;
+	if (vn->fd >= 0 && vn->fd < FAKE_FD)
+		close(vn->fd);
 	vn->fd = -1;
 	vn->of = NULL;
 }
@@ -258,6 +278,15 @@ load(struct fix *f, const char *text)
 	return l;
 }
 
+static void
+mklink(const char *target, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", linkdir, name);
+	assert_int_equal(symlink(target, path), 0);
+}
+
 static int
 setup(void **st)
 {
@@ -274,6 +303,17 @@ setup(void **st)
 	assert_int_equal(mkdir(f->a, 0755), 0);
 	assert_int_equal(mkdir(f->ab, 0755), 0);
 	assert_int_equal(mkdir(f->c, 0755), 0);
+	snprintf(linkdir, sizeof(linkdir), "%s/links", f->dir);
+	assert_int_equal(mkdir(linkdir, 0755), 0);
+	mklink("x/y", "linkrel");
+	mklink("../out", "linkup");
+	mklink(".", "linkdot");
+	mklink("/etc", "linkabs_out");
+	mklink("linkloop", "linkloop");
+	snprintf(text, sizeof(text), "%s/x", f->c);
+	mklink(text, "linkabs_in");
+	snprintf(text, sizeof(text), "%s/../c/x", f->c);
+	mklink(text, "linkabs_dots");
 	snprintf(text, sizeof(text),
 	    "%s 127.0.0.1(ro)\n%s 127.0.0.1(ro)\n%s 10.0.0.1(ro) 127.0.0.1(ro,public)\n",
 	    f->a, f->ab, f->c);
@@ -296,6 +336,16 @@ teardown(void **st)
 
 	arena_free(&f->rq.arena);
 	exp_live_put(f->l);
+	static const char *const links[] = { "linkrel", "linkup", "linkdot",
+	    "linkabs_out", "linkloop", "linkabs_in", "linkabs_dots" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", linkdir, links[i]);
+		unlink(path);
+	}
+	rmdir(linkdir);
 	rmdir(f->ab);
 	rmdir(f->a);
 	rmdir(f->c);
@@ -398,13 +448,12 @@ lookup_walks(void **st)
 	assert_string_equal(walked, "x|missing");
 	assert_int_equal(obj.fd, -1);
 	done(&dir, &obj);
-	/* through a file or a symlink: NOTDIR; a symlink at the end: itself */
+	/* through a file: NOTDIR; a symlink at the end: itself */
 	assert_int_equal(walk(f, "file/x", &dir, &obj), -ENOTDIR);
 	done(&dir, &obj);
-	assert_int_equal(walk(f, "x/link/y", &dir, &obj), -ENOTDIR);
-	done(&dir, &obj);
-	assert_int_equal(walk(f, "x/link", &dir, &obj), 0);
+	assert_int_equal(walk(f, "x/linkrel", &dir, &obj), 0);
 	assert_true(S_ISLNK(obj.st.st_mode));
+	assert_string_equal(walked, "x|linkrel");
 	done(&dir, &obj);
 	/* empty: ACCES, nothing opened */
 	assert_int_equal(walk(f, "", &dir, &obj), -EACCES);
@@ -451,6 +500,52 @@ lookup_walks(void **st)
 	assert_int_equal(walk(f, "file", &dir, &obj), -EACCES);
 	assert_int_equal(dir.fd, -1);
 	denied = NULL;
+	done(&dir, &obj);
+}
+
+/* RFC 2055 6.2: links in the middle are followed, inside the export only */
+static void
+symlinks_in_the_middle(void **st)
+{
+	struct fix *f = *st;
+	struct vnode dir, obj;
+	char path[256];
+
+	/* relative: from the link's directory */
+	assert_int_equal(walk(f, "linkrel/file1", &dir, &obj), 0);
+	assert_string_equal(walked, "linkrel|x|y|file1");
+	assert_true(S_ISREG(obj.st.st_mode));
+	done(&dir, &obj);
+	assert_int_equal(walk(f, "linkdot/linkdot/file", &dir, &obj), 0);
+	assert_string_equal(walked, "linkdot|.|linkdot|.|file");
+	done(&dir, &obj);
+	/* a link's ".." at the export's root leads out: ACCES, no lookup */
+	assert_int_equal(walk(f, "linkup/file", &dir, &obj), -EACCES);
+	assert_string_equal(walked, "linkup");
+	done(&dir, &obj);
+	/* below the root it is an ordinary ".." (vfs_lookup's rules) */
+	assert_int_equal(walk(f, "x/linkup/file", &dir, &obj), 0);
+	assert_string_equal(walked, "x|linkup|..|out|file");
+	done(&dir, &obj);
+	/* absolute: from the export's root, when under its path */
+	assert_int_equal(walk(f, "x/linkabs_in/file", &dir, &obj), 0);
+	assert_string_equal(walked, "x|linkabs_in|x|file");
+	assert_string_equal(opened_root, f->c);
+	done(&dir, &obj);
+	assert_int_equal(walk(f, "linkabs_out/passwd", &dir, &obj), -EACCES);
+	done(&dir, &obj);
+	assert_int_equal(walk(f, "linkabs_dots/file", &dir, &obj), -EACCES);
+	done(&dir, &obj);
+	/* into another export: no (the walk is in f->a, the link names f->c) */
+	snprintf(path, sizeof(path), "%s/linkabs_in/file", f->a);
+	assert_int_equal(walk(f, path, &dir, &obj), -EACCES);
+	assert_string_equal(opened_root, f->a);
+	done(&dir, &obj);
+	/* a loop: ELOOP after WEBNFS_MAXLINKS links */
+	assert_int_equal(walk(f, "linkloop/x", &dir, &obj), -ELOOP);
+	done(&dir, &obj);
+	assert_int_equal(walk(f, "linkloop", &dir, &obj), 0);	/* at the end */
+	assert_true(S_ISLNK(obj.st.st_mode));
 	done(&dir, &obj);
 }
 
@@ -522,6 +617,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(public_export_of_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(lookup_walks, setup, teardown),
+		cmocka_unit_test_setup_teardown(symlinks_in_the_middle, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(no_public_export, setup,
 		    teardown),
 		cmocka_unit_test(one_public_export),
