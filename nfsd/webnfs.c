@@ -194,6 +194,7 @@ struct walk {
 	struct step	*st;		/* a stack: the next component on top */
 	size_t		 n;
 	unsigned	 links;		/* symlinks followed so far */
+	char		**comp;		/* a link's components, while split */
 };
 
 /* Push comp[0..n) so that comp[0] comes next; -ENAMETOOLONG when full. */
@@ -241,8 +242,12 @@ follow(struct req *rq, struct walk *w, struct vnode *link,
 		vfs_close(link);
 		return -ELOOP;
 	}
+	/* the text stays until its components are looked up: one buffer per
+	 * link; the array of pointers is copied by push() and reused */
+	if (w->comp == NULL)
+		w->comp = req_alloc(rq, (PATH_MAX / 2 + 1) * sizeof(*w->comp));
 	buf = req_alloc(rq, PATH_MAX + 1);
-	comp = req_alloc(rq, (PATH_MAX / 2 + 1) * sizeof(*comp));
+	comp = w->comp;
 	if (buf == NULL || comp == NULL) {
 		vfs_close(link);
 		return -ENOMEM;
@@ -299,6 +304,7 @@ webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
 		return -ENOMEM;
 	w.n = 0;
 	w.links = 0;
+	w.comp = NULL;
 	if ((rc = webnfs_parse(name, p)) != 0)
 		return rc;
 	ex = pub;
