@@ -597,9 +597,11 @@ rpc_srv_enable_dh(struct rpc_srv *srv, const char *publickey,
 		goto out;
 	}
 	if ((rc = dh_pubkeys_load(publickey, &pk, &perr)) != 0) {
-		if (rc == -EINVAL)
+		if (rc == -EINVAL && perr.line > 0)
 			snprintf(why, whylen, "%s:%u: %s", publickey,
 			    perr.line, perr.msg);
+		else if (rc == -EINVAL)
+			snprintf(why, whylen, "%s: %s", publickey, perr.msg);
 		else
 			snprintf(why, whylen, "%s: %s", publickey,
 			    strerror(-rc));
@@ -609,6 +611,21 @@ rpc_srv_enable_dh(struct rpc_srv *srv, const char *publickey,
 		dh_pubkeys_free(pk);
 		rc = -EIO;
 		goto out;
+	}
+	/* the secret key must be a number in (0, modulus) */
+	{
+		char g[DH_HEXKEYBYTES + 1];
+		uint8_t k[8];
+
+		snprintf(g, sizeof(g), "%048x", DH_GENERATOR);
+		if (dh_common_key(c, g, hexsecret, k) != 0) {
+			snprintf(why, whylen, "%s: the secret key is zero or "
+			    "not below the modulus", secretkey);
+			dh_pubkeys_free(pk);
+			dh_crypto_free(c);
+			rc = -EINVAL;
+			goto out;
+		}
 	}
 	if ((srv->dh->v = dh_srv_new(pk, c, netname, hexsecret,
 	    DH_NICKNAMES)) == NULL) {

@@ -24,7 +24,8 @@
 #    (NFS3ERR_ACCES);
 #  - 1100 sessions, more than the 1024 nicknames kept, all served;
 #  - rpc.mountd verifies AUTH_DH calls too (fullname, nickname);
-#  - a secret key file others may read: rpc.nfsd refuses to start.
+#  - a secret key file others may read, a secret key past the modulus, a
+#    netname twice in the public keys: the daemons refuse to start.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
 need_rpcbind
@@ -207,3 +208,18 @@ mustnot "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" -e "$T/exports" \
 assert_match 'auth-dh: .*dh.key: group or others may read it' "$OUT" \
     "the reason"
 ok "a secret key file others may read is refused"
+
+# a secret key past the modulus, a netname given twice in the public keys
+echo "$SRV ffffffffffffffffffffffffffffffffffffffffffffffff" >"$T/dh.key"
+chmod 600 "$T/dh.key"
+mustnot "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" -e "$T/exports" \
+    -E "$T/exports.d" -p 12049
+assert_match 'auth-dh: .*dh.key: the secret key is zero or not below the modulus' \
+    "$OUT" "the reason"
+echo "$SRV $SSEC" >"$T/dh.key"
+echo "unix.0@$DOM	$APUB:0000" >>"$T/publickey"
+mustnot "$BUILD/nfsd/rpc.nfsd" -F -f "$T/nfs.conf" -e "$T/exports" \
+    -E "$T/exports.d" -p 12049
+assert_match 'auth-dh: .*publickey: netname unix.0@dh.test is given twice' \
+    "$OUT" "the reason"
+ok "a secret key past the modulus and a netname given twice stop the start"
