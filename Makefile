@@ -152,6 +152,7 @@ test_ofcache_OBJS := $(B)/nfsd/ofcache.o
 test_gidcache_OBJS := $(B)/nfsd/gidcache.o
 test_nfsd_xdr_OBJS := $(B)/nfsd/xdr_write.o
 test_fhmemo_OBJS := $(B)/nfsd/fhmemo.o
+test_fhcache_OBJS := $(B)/nfsd/fhcache.o
 test_nfsd_attr_OBJS := $(B)/nfsd/attr.o $(B)/nfsd/sattr.o
 test_statd_OBJS	:= $(filter-out %/main.o,$(statd_O))
 test_lockd_OBJS	:= $(filter-out %/main.o,$(lockd_O))
