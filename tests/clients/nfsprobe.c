@@ -20,7 +20,7 @@
  *   -a u:g    the anonymous identity squashing is expected to give
  *   -W n      UDP window of the pipelined WRITEs (8)
  *
- * Groups: attr lookup io create readdir drc forged v2 setuid ro rootsquash
+ * Groups: attr lookup io create readdir fresh drc forged v2 setuid ro rootsquash
  * norootsquash allsquash mntdenied nfsdenied nfsallowed save restarted.
  *
  * Results of a call are only valid inside libnfs' callback, so the
@@ -28,12 +28,15 @@
  * decodes it again into memory the probe owns (freed per group).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -3252,6 +3255,136 @@ g_restarted(void)
 	}
 }
 
+/* ---------------------------------------------------------------- group fresh */
+/*
+ * READDIRPLUS and LOOKUP answers are as fresh as a stat at the time of the
+ * call, and a handle belongs to its object: a file changed on the server
+ * (by this process, which runs on the server: EXPORT is its local path)
+ * shows its new size and mtime in the next READDIRPLUS and LOOKUP with
+ * the same handle; a file removed and made again under the same name (its
+ * inode number may be reused) gets a new handle, and the old one is
+ * STALE.
+ */
+static entryplus3 *
+rdp_find(const nfs_fh3 *d, const char *name)
+{
+	READDIRPLUS3res *p = readdirplus3(d, 0, NULL, 8192, 65536);
+	entryplus3 *e;
+
+	if (ST(p) != NFS3_OK)
+		return NULL;
+	for (e = p->READDIRPLUS3res_u.resok.reply.entries; e; e = e->nextentry)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+g_fresh(void)
+{
+	char dir[PATH_MAX - 16], path[PATH_MAX];
+	struct timespec ts[2];
+	struct stat st;
+	nfs_fh3 d, h1, h2;
+	entryplus3 *e;
+	fattr3 *a;
+	LOOKUP3res *l;
+	int fd, round;
+	bool ok;
+
+	if (!mkdir_fh(&wd, "fr", 0755, &d))
+		return;
+	snprintf(dir, sizeof(dir), "%s/probe.%d.%s/fr", export, (int)getpid(),
+	    group);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	if ((fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644)) < 0 ||
+	    write(fd, "0123456789", 10) != 10) {
+		check(false, "fresh-setup", "%s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	/* twice: the first listing fills the handle cache, the second hits */
+	for (round = 0; round < 2; round++) {
+		e = rdp_find(&d, "f");
+		check(e != NULL && e->name_attributes.attributes_follow &&
+		    e->name_handle.handle_follows &&
+		    e->name_attributes.post_op_attr_u.attributes.size == 10,
+		    "fresh-rdp", "READDIRPLUS %d of a 10-byte file: %s", round,
+		    e == NULL ? "no entry" : "attributes or handle missing");
+		if (e == NULL || !e->name_handle.handle_follows)
+			return;
+		if (round == 0)
+			h1 = fh_dup(&e->name_handle.post_op_fh3_u.handle);
+		else
+			check(fh_eq(&h1, &e->name_handle.post_op_fh3_u.handle),
+			    "fresh-same-fh", "the second listing gave another "
+			    "handle for the same file");
+		arena_reset();
+	}
+	/* changed on the server, behind the client's back */
+	if ((fd = open(path, O_WRONLY | O_APPEND)) < 0 ||
+	    write(fd, "abcdefghij", 10) != 10) {
+		check(false, "fresh-change", "%s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	ts[0].tv_sec = ts[1].tv_sec = 1234567890;
+	ts[0].tv_nsec = ts[1].tv_nsec = 987654321;
+	if (utimensat(AT_FDCWD, path, ts, 0) != 0) {
+		check(false, "fresh-change", "utimensat: %s", strerror(errno));
+		return;
+	}
+	e = rdp_find(&d, "f");
+	a = e && e->name_attributes.attributes_follow ?
+	    &e->name_attributes.post_op_attr_u.attributes : NULL;
+	check(a != NULL && a->size == 20 && a->mtime.seconds == 1234567890 &&
+	    a->mtime.nseconds == 987654321 && e->name_handle.handle_follows &&
+	    fh_eq(&h1, &e->name_handle.post_op_fh3_u.handle), "fresh-rdp-change",
+	    "READDIRPLUS after a change on the server: size %llu mtime %u.%09u "
+	    "(want 20, 1234567890.987654321), same handle",
+	    a ? (unsigned long long)a->size : 0ULL, a ? a->mtime.seconds : 0,
+	    a ? a->mtime.nseconds : 0);
+	arena_reset();
+	l = lookup3(&d, "f");
+	check(ST(l) == NFS3_OK && fh_eq(&h1, &l->LOOKUP3res_u.resok.object) &&
+	    la.size == 20 && la.mtime.seconds == 1234567890, "fresh-lookup",
+	    "LOOKUP after the change: %s, size %llu", st3(ST(l)),
+	    (unsigned long long)la.size);
+	arena_reset();
+	/* removed and made again: a new object under the old name */
+	if (stat(path, &st) != 0 || unlink(path) != 0 ||
+	    (fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0644)) < 0) {
+		check(false, "fresh-recreate", "%s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	e = rdp_find(&d, "f");
+	ok = e != NULL && e->name_handle.handle_follows &&
+	    !fh_eq(&h1, &e->name_handle.post_op_fh3_u.handle) &&
+	    e->name_attributes.attributes_follow &&
+	    e->name_attributes.post_op_attr_u.attributes.size == 0;
+	check(ok, "fresh-rdp-recreate", "READDIRPLUS of a file made again "
+	    "under the same name: %s", e == NULL ? "no entry" :
+	    "the old handle or attributes");
+	if (ok)
+		h2 = fh_dup(&e->name_handle.post_op_fh3_u.handle);
+	arena_reset();
+	l = lookup3(&d, "f");
+	check(ST(l) == NFS3_OK && ok && fh_eq(&h2, &l->LOOKUP3res_u.resok.object),
+	    "fresh-lookup-recreate", "LOOKUP of the new file: %s, its handle "
+	    "%s the listing's", st3(ST(l)), ST(l) == NFS3_OK && ok &&
+	    fh_eq(&h2, &l->LOOKUP3res_u.resok.object) ? "is" : "is not");
+	arena_reset();
+	{
+		GETATTR3res *g = getattr3(&h1);
+
+		check(ST(g) == NFS3ERR_STALE, "fresh-old-stale", "GETATTR of "
+		    "the removed file's handle: %s (want NFS3ERR_STALE)",
+		    g ? st3(ST(g)) : lasterr);
+	}
+	arena_reset();
+}
+
 /* ---------------------------------------------------------------- main */
 static const struct {
 	const char	*name;
@@ -3263,6 +3396,7 @@ static const struct {
 	{ "io", g_io, true },
 	{ "create", g_create, true },
 	{ "readdir", g_readdir, true },
+	{ "fresh", g_fresh, true },
 	{ "drc", g_drc, true },
 	{ "concurrency", g_concurrency, true },
 	{ "udpburst", g_udpburst, true },

@@ -1,7 +1,10 @@
 #!/bin/bash
 # t_nfsd_probe: tests/clients/nfsprobe (libnfs raw RPC) against rpc.nfsd:
 # every NFSv3 procedure with its results checked (attr, lookup, io, create,
-# readdir), the duplicate request cache (a retransmitted REMOVE, CREATE,
+# readdir), READDIRPLUS and LOOKUP as fresh as a stat (fresh: a file
+# changed on the server shows its new size and mtime with the same handle,
+# one made again under the old name gets a new handle and the old one is
+# STALE, through the handle cache), the duplicate request cache (a retransmitted REMOVE, CREATE,
 # MKDIR, RENAME answered from the cache), many requests in flight with
 # interleaved credentials, forged and foreign handles, all NFSv2
 # procedures, and setuid clearing; over TCP, then again over UDP.
@@ -25,7 +28,7 @@ EOF2
 start_rpcbind
 start_nfs
 
-groups=(attr lookup io create readdir drc concurrency forged v2 setuid)
+groups=(attr lookup io create readdir fresh drc concurrency forged v2 setuid)
 probe tcp -X "$E/b" 127.0.0.1 "$E/a" "${groups[@]}"
 probe udp -U -X "$E/b" 127.0.0.1 "$E/a" "${groups[@]}"
 
