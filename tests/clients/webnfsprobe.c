@@ -4,10 +4,11 @@
  * starts every call from the public file handle: zero-length in NFSv3,
  * 32 zero bytes in NFSv2.
  *
- *   webnfsprobe [-2] [-P] [-u uid] [-g gid] [-p port] [-t secs] SERVER
+ *   webnfsprobe [-2] [-U] [-P] [-u uid] [-g gid] [-p port] [-t secs] SERVER
  *               CMD [ARG]... [-- CMD [ARG]...]...
  *
  *   -2        NFS version 2 (default 3)
+ *   -U        over UDP (default TCP)
  *   -P        from a non-privileged source port (CAP_NET_BIND_SERVICE
  *             dropped before connecting)
  *   -u/-g     AUTH_SYS identity (default 0/0)
@@ -27,8 +28,11 @@
  * reply, 1 otherwise, 2 on a usage error. Paths are sent byte for byte:
  * give a native path (RFC 2055 6.1) as $'\x80/srv/x'.
  */
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -44,10 +48,14 @@
 #include <nfsc/libnfs-raw.h>
 #include <nfsc/libnfs-raw-nfs.h>
 
+/* Exported by libnfs 4.0 but not in its public headers. */
+struct rpc_context *rpc_init_udp_context(void);
+int rpc_set_udp_destination(struct rpc_context *, char *, int, int);
+
 static struct rpc_context *rpc;
 static int	 o_vers = 3, o_port = 2049, o_timeout = 20;
 static uint32_t	 o_uid, o_gid;
-static bool	 o_nonpriv;
+static bool	 o_nonpriv, o_udp;
 static char	 lasterr[256];
 
 static const char *
@@ -259,6 +267,49 @@ drop_bind_cap(void)
 	}
 }
 
+/* UDP: a connected socket of our own, from a reserved port unless -P. */
+static int
+udp_connect(const char *server)
+{
+	struct sockaddr_in sin;
+	int fd, port;
+
+	if ((rpc = rpc_init_udp_context()) == NULL)
+		return -1;
+	rpc_set_auth(rpc, libnfs_authunix_create("webnfsprobe", o_uid, o_gid,
+	    0, NULL));
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	for (port = o_nonpriv ? 0 : 1023; port >= 0; port--) {
+		sin.sin_port = htons((uint16_t)port);
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			break;
+		if (port == 0 || port < 600) {
+			snprintf(lasterr, sizeof(lasterr), "bind: %s",
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	sin.sin_port = htons((uint16_t)o_port);
+	if (inet_pton(AF_INET, server, &sin.sin_addr) != 1 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		snprintf(lasterr, sizeof(lasterr), "udp connect: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	rpc_set_fd(rpc, fd);
+	if (rpc_set_udp_destination(rpc, (char *)(uintptr_t)server, o_port,
+	    0) != 0) {
+		snprintf(lasterr, sizeof(lasterr), "%s", rpc_get_error(rpc));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 nfs_connect(const char *server)
 {
@@ -267,6 +318,8 @@ nfs_connect(const char *server)
 
 	if (o_nonpriv)
 		drop_bind_cap();
+	if (o_udp)
+		return udp_connect(server);
 	if ((rpc = rpc_init_context()) == NULL)
 		return -1;
 	rpc_set_auth(rpc, libnfs_authunix_create("webnfsprobe", o_uid, o_gid,
@@ -581,7 +634,7 @@ cmd_readlink(const char *path)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: webnfsprobe [-2] [-P] [-u uid] [-g gid] "
+	fprintf(stderr, "usage: webnfsprobe [-2] [-U] [-P] [-u uid] [-g gid] "
 	    "[-p port] [-t secs] SERVER CMD [ARG]... [-- CMD [ARG]...]...\n");
 	exit(2);
 }
@@ -607,9 +660,10 @@ main(int argc, char **argv)
 	bool all = true;
 	int c, i, n;
 
-	while ((c = getopt(argc, argv, "2Pu:g:p:t:")) != -1) {
+	while ((c = getopt(argc, argv, "2UPu:g:p:t:")) != -1) {
 		switch (c) {
 		case '2': o_vers = 2; break;
+		case 'U': o_udp = true; break;
 		case 'P': o_nonpriv = true; break;
 		case 'u': o_uid = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'g': o_gid = (uint32_t)strtoul(optarg, NULL, 0); break;

@@ -4,7 +4,7 @@
 # zero bytes in v2, straight to port 2049).
 #  - rpc.nfsd alone (no rpcbind, no rpc.mountd): GETATTR of the public
 #    handle, a multi-component LOOKUP of a deep file and READ of it (200 kB,
-#    same bytes), v3 and v2;
+#    same bytes), v3 and v2, TCP and UDP;
 #  - RFC 2055 paths: %XX escapes in canonical paths (%2f is ACCES, a bad
 #    escape INVAL), native paths (0x80) taken literally, absolute paths
 #    served only where they land in an export that admits the caller;
@@ -169,6 +169,15 @@ expect_peer "lookup OK REG 5 " "peer: an absolute path into the export it is adm
 expect_peer "lookup ACCES" "peer: but not into 127.0.0.1's" \
     "$ADDR_SELF" lookup "$E/other/o.txt"
 expect "lookup PERM" "a non-privileged port on a secure export" -P "$S" lookup A
+
+# over UDP too (RFC 2054: TCP first, then UDP)
+expect "read OK 200000" "v3 over UDP: LOOKUP and READ by path" \
+    -U "$S" read a/b/c/deep.txt "$T/deep.udp"
+cmp "$P/a/b/c/deep.txt" "$T/deep.udp" || fail "UDP READ: other bytes"
+expect "read OK 200000" "v2 over UDP" -U -2 "$S" read a/b/c/deep.txt "$T/deep.udp2"
+cmp "$P/a/b/c/deep.txt" "$T/deep.udp2" || fail "v2 UDP READ: other bytes"
+expect_peer "lookup ACCES" "peer over UDP: not admitted" -U "$ADDR_SELF" lookup A
+expect "lookup PERM" "UDP from a non-privileged port on a secure export" -U -P "$S" lookup A
 
 # v2: 32 zero bytes
 expect "getattr OK DIR" "v2 GETATTR of the all-zero handle" -2 "$S" getattr
