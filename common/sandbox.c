@@ -137,6 +137,8 @@ static const char *const nfsd_list[] = {
 	/* the procedures of NFS v2 and v3 */
 	"symlinkat", "linkat", "mknodat", "fchmodat", "chmod", "fchownat",
 	"fchown", "utimensat", "preadv", "pwritev", "preadv2", "pwritev2",
+	/* NFS_ACL: the POSIX ACL attributes, through /proc/self/fd/N */
+	"getxattr", "setxattr", "removexattr",
 	NULL
 };
 

@@ -39,6 +39,7 @@
 #include "common/util.h"
 #include "nfsd/fhcache.h"
 #include "nfsd/gidcache.h"
+#include "nfsd/nfsacl.h"
 #include "nfsd/nfsd.h"
 #include "nfsd/nfsd_procs.h"
 #include "nfsd/ofcache.h"
@@ -58,6 +59,7 @@ struct nfsd_conf {
 	long	 open_files_idle;
 	long	 drc_size;
 	bool	 manage_gids;
+	bool	 acl;
 	bool	 inline_calls;
 	long	 handle_cache;
 	struct rpc_stats_conf stats;
@@ -92,6 +94,9 @@ static const struct conf_key nfsd_keys[] = {
 	    "entries in the duplicate request cache"),
 	K("manage-gids", CONF_BOOL, manage_gids, "no", 0, 0,
 	    "take supplementary groups from the server's user database"),
+	K("acl", CONF_BOOL, acl, "yes", 0, 0,
+	    "serve NFS_ACL (100227, getfacl/setfacl on v2 and v3 mounts; "
+	    "exports' no_acl hides ACLs)"),
 	K("handle-cache", CONF_INT, handle_cache, "65536", 0, 16777216,
 	    "objects whose handles READDIRPLUS and LOOKUP remember, by "
 	    "device, inode and birth time (about 120 bytes each; 0: off)"),
@@ -166,6 +171,8 @@ static char		ctl_path[PATH_MAX];
 static struct exp_live_src xsrc;
 static struct rpc_program nfs_prog;
 static struct rpc_version nfs_vers[2];
+static struct rpc_program acl_prog;
+static struct rpc_version acl_vers[2];
 
 /* -N / -V: 2 and 3 switch a version; NFSv4 is not served here, so -N 4
  * (Debian's RPCNFSDOPTS often has it) is what is done anyway. */
@@ -477,7 +484,18 @@ select_versions(void)
 			nfs_vers[n++] = p->versions[i];
 	nfs_prog.versions = nfs_vers;
 	nfs_prog.nversions = n;
-	return n > 0 ? 0 : -EINVAL;
+	if (n == 0)
+		return -EINVAL;
+	/* NFS_ACL: the versions of NFS served (knfsd registers no others) */
+	p = nfsacl_program(&nfsd);
+	acl_prog = *p;
+	for (i = 0, n = 0; i < p->nversions && n < nitems(acl_vers); i++)
+		if ((p->versions[i].vers == 2 && conf.vers2) ||
+		    (p->versions[i].vers == 3 && conf.vers3))
+			acl_vers[n++] = p->versions[i];
+	acl_prog.versions = acl_vers;
+	acl_prog.nversions = n;
+	return 0;
 }
 
 int
@@ -656,6 +674,8 @@ main(int argc, char **argv)
 	if (sconf.auth_dh)
 		log_warnx("%s", msg);
 	rpc_srv_add_program(srv, &nfs_prog);
+	if (conf.acl)
+		rpc_srv_add_program(srv, &acl_prog);
 	rpc_srv_set_inline(srv, inline_gate, &conf);
 	if (rpc_srv_enable_drc(srv, (unsigned)conf.drc_size) != 0)
 		fatalx("out of memory");
@@ -694,10 +714,11 @@ main(int argc, char **argv)
 			fatal("detach");
 		daemon_pidfile_update(pidfd);
 	}
-	log_notice("rpc.nfsd %s serving NFS %s on port %ld over %s (%ld "
+	log_notice("rpc.nfsd %s serving NFS %s%s on port %ld over %s (%ld "
 	    "threads)", PACKAGE_VERSION, conf.vers2 && conf.vers3 ? "v3 and v2" :
-	    conf.vers3 ? "v3" : "v2", conf.port, conf.udp && conf.tcp ?
-	    "TCP and UDP" : conf.tcp ? "TCP" : "UDP", conf.threads);
+	    conf.vers3 ? "v3" : "v2", conf.acl ? " with NFS_ACL" : "",
+	    conf.port, conf.udp && conf.tcp ? "TCP and UDP" : conf.tcp ? "TCP" :
+	    "UDP", conf.threads);
 	/* threads only after detaching: fork() keeps none */
 	if ((nfsd.hosts = hostcache_new(4096)) == NULL)
 		fatalx("cannot start the host name resolver");

@@ -49,6 +49,7 @@
 #define PRNT_ALL	0x0fff
 #define PRNT_V2		0x2000
 #define PRNT_V3		0x4000
+#define PRNT_ACL	0x8000
 
 typedef unsigned long long ull;
 
@@ -85,7 +86,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: nfs-suite-stat [-s] [-n] [-r] [-o facility]... [-2] [-3] [-l] [-v]\n"
+"usage: nfs-suite-stat [-s] [-n] [-r] [-o facility]... [-2] [-3] [-a] [-l] [-v]\n"
 "                      [-Z[interval]] [--daemon NAME] [--socket PATH]\n"
 "                      [--metrics] [--help] [--version]\n"
 "  -s, --server\t\tserver statistics (the only kind there is)\n"
@@ -94,6 +95,7 @@ usage(FILE *fp)
 "  -o facility\t\tnfs, rpc, net, fh, io, ra, rc or all\n"
 "  -v, --verbose, --all\tthe same as -o all\n"
 "  -2, -3\t\tNFS version 2 or 3 even when it has no calls\n"
+"  -a, --acl\t\tNFS_ACL (versions 2 and 3) even when it has no calls\n"
 "  -l, --list\t\tlist form\n"
 "  -Z[#], --sleep[=#]\tcounts over an interval: until SIGINT, or every #\n"
 "\t\t\tseconds\n"
@@ -388,6 +390,8 @@ wanted(const struct table *t, int prt, bool sleeping)
 	    ((t->vers == 2 && (prt & PRNT_V2)) ||
 	    (t->vers == 3 && (prt & PRNT_V3))))
 		return !sleeping || has;
+	if (strcmp(t->program, "nfs_acl") == 0 && (prt & PRNT_ACL))
+		return !sleeping || has;
 	return has;
 }
 
@@ -464,6 +468,7 @@ main(int argc, char **argv)
 		{ "server", no_argument, NULL, 's' },
 		{ "client", no_argument, NULL, 'c' },
 		{ "nfs", no_argument, NULL, 'n' },
+		{ "acl", no_argument, NULL, 'a' },
 		{ "rpc", no_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'v' },
@@ -496,9 +501,8 @@ main(int argc, char **argv)
 			    "kernel's client)\n");
 			return 2;
 		case 'a':
-			fprintf(stderr, "nfs-suite-stat: nfs acls are not "
-			    "supported\n");
-			return 2;
+			prt |= PRNT_ACL;
+			break;
 		case 'z':
 			fprintf(stderr, "nfs-suite-stat: zeroing of statistics "
 			    "not supported (use -Z)\n");

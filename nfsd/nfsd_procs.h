@@ -14,6 +14,11 @@ const struct rpc_program *nfsd_program(struct nfsd *nd);
 enum disp nfsd_proc_getattr(struct req *, GETATTR3args *, GETATTR3res *);
 enum disp nfsd_proc_setattr(struct req *, SETATTR3args *, SETATTR3res *);
 enum disp nfsd_proc_access(struct req *, ACCESS3args *, ACCESS3res *);
+/* ACCESS's answer for an open object: of the ACCESS3_* bits in want,
+ * those the caller has (into *granted); 0 or -errno (NFS_ACL's v2 ACCESS
+ * asks the same). */
+int	nfsd_access_rights(struct req *rq, const struct vnode *vn,
+	    uint32_t want, uint32_t *granted);
 /* proc_lookup.c: 3.3.3, 3.3.5 */
 enum disp nfsd_proc_lookup(struct req *, LOOKUP3args *, LOOKUP3res *);
 enum disp nfsd_proc_readlink(struct req *, READLINK3args *, READLINK3res *);

@@ -241,23 +241,19 @@ static const struct access_map any_map[] = {
 	{ 0, 0, false }
 };
 
-enum disp
-nfsd_proc_access(struct req *rq, ACCESS3args *a, ACCESS3res *res)
+int
+nfsd_access_rights(struct req *rq, const struct vnode *vn, uint32_t want,
+    uint32_t *granted)
 {
-	struct vnode vn = VNODE_INIT;
 	const struct access_map *m;
-	int known[8], rc = 0;	/* by mode (R/W/X bits): 1 yes, 0 no, -1 ? */
-	uint32 granted = 0;
+	int known[8], rc;	/* by mode (R/W/X bits): 1 yes, 0 no, -1 ? */
 	bool ro;
 	size_t i;
 
-	rc = vfs_open_fh(rq, a->object.data.data_val, a->object.data.data_len,
-	    O_PATH, &vn);
-	if (rc != 0)
-		goto out;
-	if (S_ISREG(vn.st.st_mode))
+	*granted = 0;
+	if (S_ISREG(vn->st.st_mode))
 		m = reg_map;
-	else if (S_ISDIR(vn.st.st_mode))
+	else if (S_ISDIR(vn->st.st_mode))
 		m = dir_map;
 	else
 		m = any_map;
@@ -265,21 +261,33 @@ nfsd_proc_access(struct req *rq, ACCESS3args *a, ACCESS3res *res)
 	for (i = 0; i < 8; i++)
 		known[i] = -1;
 	for (; m->bit != 0; m++) {
-		if (!(a->access & m->bit) || (m->write && ro))
+		if (!(want & m->bit) || (m->write && ro))
 			continue;
 		if (known[m->mode] < 0) {
-			rc = vfs_access(rq, &vn, m->mode, false);
+			rc = vfs_access(rq, vn, m->mode, false);
 			if (rc != 0 && rc != -EACCES && rc != -EPERM &&
 			    rc != -EROFS)
-				goto out;
+				return rc;
 			known[m->mode] = rc == 0;
-			rc = 0;
 		}
 		if (known[m->mode])
-			granted |= m->bit;
+			*granted |= m->bit;
 	}
+	return 0;
+}
+
+enum disp
+nfsd_proc_access(struct req *rq, ACCESS3args *a, ACCESS3res *res)
+{
+	struct vnode vn = VNODE_INIT;
+	uint32_t granted = 0;
+	int rc;
+
+	rc = vfs_open_fh(rq, a->object.data.data_val, a->object.data.data_len,
+	    O_PATH, &vn);
+	if (rc == 0)
+		rc = nfsd_access_rights(rq, &vn, a->access, &granted);
 	res->ACCESS3res_u.resok.access = granted;
-out:
 	res->status = nfs3_stat(rc);
 	/* resok and resfail both start with the post-op attributes */
 	if (vn.fd >= 0)

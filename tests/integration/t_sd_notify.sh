@@ -84,7 +84,7 @@ dt=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait_ready mountd 10
 wait_ready nfsd 10
 for d in mountd nfsd; do
-	grep -Eq 'registered [a-z, ]+ with rpcbind \(attempt [0-9]+' "$T/$d.log" ||
+	grep -Eq 'registered [a-z_, ]+ with rpcbind \(attempt [0-9]+' "$T/$d.log" ||
 	    fail "$d does not log its late registration"
 done
 ok "rpcbind 2 s late: mountd and nfsd registered ${dt} ms after its start, READY=1 after that"

@@ -16,6 +16,7 @@
 
 #include "common/rpc/rpc_srv.h"
 #include "mountd/mountd.h"
+#include "nfsd/nfsacl.h"
 #include "nfsd/nfsd_procs.h"
 #include "rpcbind/rpcbd.h"
 
@@ -138,6 +139,39 @@ nfsd_tables(void **st)
 		}
 }
 
+/* NFS_ACL: Linux's tables (fs/nfsd/nfs2acl.c, nfs3acl.c), on the NFS
+ * program's hooks; SETACL, and only it, is refused on read-only exports;
+ * nothing goes through the DRC (knfsd: RC_NOCACHE). */
+static void
+nfsacl_tables(void **st)
+{
+	static const struct expect ex[] = {
+		{ 2, { "null", "getacl", "setacl", "getattr", "access" } },
+		{ 3, { "null", "getacl", "setacl" } },
+	};
+	const struct rpc_program *p = nfsacl_program(NULL);
+	unsigned v, i;
+
+	(void)st;
+	check_program(p, ex, 2);
+	assert_int_equal(p->prog, 100227);
+	assert_string_equal(p->name, "nfs_acl");
+	assert_true(p->res_status);
+	assert_ptr_equal(p->check, nfsd_program(NULL)->check);
+	assert_ptr_equal(p->release, nfsd_program(NULL)->release);
+	for (v = 0; v < p->nversions; v++)
+		for (i = 0; i < p->versions[v].nprocs; i++) {
+			const struct rpc_proc *pd = &p->versions[v].procs[i];
+			bool set = strcasestr(pd->name, "setacl") != NULL;
+
+			if (set != ((pd->flags & P_WRITE) != 0))
+				fail_msg("v%u %s: P_WRITE %s",
+				    p->versions[v].vers, pd->name,
+				    set ? "missing" : "unexpected");
+			assert_false(pd->flags & P_DRC);
+		}
+}
+
 int
 main(void)
 {
@@ -145,6 +179,7 @@ main(void)
 		cmocka_unit_test(rpcbind_tables),
 		cmocka_unit_test(mountd_tables),
 		cmocka_unit_test(nfsd_tables),
+		cmocka_unit_test(nfsacl_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
