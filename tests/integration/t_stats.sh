@@ -16,7 +16,10 @@ STAT=$BUILD/nfsd/nfs-suite-stat
 PY=/usr/bin/python3
 RPCSTAT=$SRCDIR/tests/clients/rpcstat.py
 MPORT=9464
-NBG=10000
+# background NULL calls, one at a time: long enough (about a second) for
+# scrapes to see them in progress now that rpc.nfsd answers NULL on its
+# event loop in a few microseconds
+NBG=50000
 need_rpcbind
 for p in "$BUILD/nfsd/rpc.nfsd" "$BUILD/mountd/rpc.mountd" "$STAT"; do
 	[ -x "$p" ] || fail "$p not built"
