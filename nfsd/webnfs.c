@@ -194,6 +194,7 @@ struct walk {
 	struct step	*st;		/* a stack: the next component on top */
 	size_t		 n;
 	unsigned	 links;		/* symlinks followed so far */
+	unsigned	 steps;		/* components looked up so far */
 	char		**comp;		/* a link's components, while split */
 };
 
@@ -304,6 +305,7 @@ webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
 		return -ENOMEM;
 	w.n = 0;
 	w.links = 0;
+	w.steps = 0;
 	w.comp = NULL;
 	if ((rc = webnfs_parse(name, p)) != 0)
 		return rc;
@@ -323,6 +325,10 @@ webnfs_lookup(struct req *rq, const char *name, struct vnode *dir,
 		s = w.st[--w.n];
 		if (s.linked && strcmp(s.name, "..") == 0 && at_export_root(at)) {
 			rc = -EACCES;		/* the link leads out */
+			break;
+		}
+		if (++w.steps > WEBNFS_MAXSTEPS) {
+			rc = -ENAMETOOLONG;	/* links made it that long */
 			break;
 		}
 		out = w.n == 0 ? obj : at == &a ? &b : &a;

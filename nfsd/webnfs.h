@@ -31,7 +31,9 @@
  * relative text goes on from the link's directory, an absolute one from
  * the export's root when it names a place under the export's path; a ".."
  * of a link's text at an export root, or an absolute text elsewhere, is
- * ACCES. At most WEBNFS_MAXLINKS links per LOOKUP (then ELOOP).
+ * ACCES. At most WEBNFS_MAXLINKS links per LOOKUP (then ELOOP), and
+ * WEBNFS_MAXSTEPS components looked up in all (then ENAMETOOLONG): links
+ * full of "." must not make one call cost a hundred thousand lookups.
  */
 #ifndef NFSD_WEBNFS_H
 #define NFSD_WEBNFS_H
@@ -49,7 +51,9 @@ struct vnode;
 #define WEBNFS_PATH_MAX		1024	/* longest path: NFS3_XDR_NAMELEN */
 #define WEBNFS_MAXCOMP		(WEBNFS_PATH_MAX / 2 + 1)
 #define WEBNFS_MAXLINKS		40	/* symlinks followed in one LOOKUP */
-#define WEBNFS_MAXSTEPS		4096	/* components pending, links' too */
+#define WEBNFS_MAXSTEPS		4096	/* components pending, links' too, and
+					   looked up in one LOOKUP: a bound on
+					   the work one call can ask for */
 
 /* A LOOKUP path split into decoded components (pointers into buf). */
 struct webnfs_path {

@@ -310,6 +310,15 @@ setup(void **st)
 	mklink(".", "linkdot");
 	mklink("/etc", "linkabs_out");
 	mklink("linkloop", "linkloop");
+	{
+		char dots[2 * 2000 + 1];
+		size_t i;
+
+		for (i = 0; i < 2000; i++)
+			memcpy(dots + 2 * i, "./", 2);
+		dots[2 * 2000 - 1] = '\0';	/* "./././.../." */
+		mklink(dots, "linkdots");
+	}
 	snprintf(text, sizeof(text), "%s/x", f->c);
 	mklink(text, "linkabs_in");
 	snprintf(text, sizeof(text), "%s/../c/x", f->c);
@@ -337,7 +346,8 @@ teardown(void **st)
 	arena_free(&f->rq.arena);
 	exp_live_put(f->l);
 	static const char *const links[] = { "linkrel", "linkup", "linkdot",
-	    "linkabs_out", "linkloop", "linkabs_in", "linkabs_dots" };
+	    "linkabs_out", "linkloop", "linkabs_in", "linkabs_dots",
+	    "linkdots" };
 	char path[256];
 	size_t i;
 
@@ -546,6 +556,16 @@ symlinks_in_the_middle(void **st)
 	done(&dir, &obj);
 	assert_int_equal(walk(f, "linkloop", &dir, &obj), 0);	/* at the end */
 	assert_true(S_ISLNK(obj.st.st_mode));
+	done(&dir, &obj);
+	/* links full of ".": a bound on the lookups of one call */
+	nopen = nclose = 0;
+	assert_int_equal(walk(f, "linkdots/linkdots/file", &dir, &obj), 0);
+	assert_int_equal(nopen, 1 + 1 + 2000 + 1 + 2000 + 1);
+	done(&dir, &obj);
+	nopen = nclose = 0;
+	assert_int_equal(walk(f, "linkdots/linkdots/linkdots/file", &dir, &obj),
+	    -ENAMETOOLONG);
+	assert_true(nopen <= 1 + WEBNFS_MAXSTEPS);
 	done(&dir, &obj);
 }
 
