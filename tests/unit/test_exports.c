@@ -1133,6 +1133,7 @@ test_example_file(void **state)
 	assert_null(c);
 	assert_false(cl(t, "/srv/nfs/mirror", 1)->opts.flags & EXP_F_RO);
 	assert_true(cl(t, "/srv/nfs/mirror", 0)->opts.flags & EXP_F_INSECURE);
+	assert_true(cl(t, "/srv/nfs/mirror", 1)->opts.flags & EXP_F_PUBLIC);
 	c = cl(t, "/srv/nfs/secure", 0);
 	assert_int_equal(c->opts.sec[0].flavor, EXP_SEC_KRB5P);
 	assert_int_equal(c->opts.fsid_type, EXP_FSID_UUID);
