@@ -11,8 +11,9 @@
  * A LOOKUP whose directory is the public handle carries a path, not a
  * name (RFC 2055 6):
  *	"a/b/c"		canonical path, relative to the public export's root;
- *			'%' and two hex digits is one byte ("%2f" a '/' inside
- *			a component, "%25" a '%'); a '%' without them is INVAL
+ *			'%' and two hex digits is one byte ("%25" a '%'; "%2f"
+ *			would put a '/' in a name: ACCES); a '%' without them,
+ *			or "%00", is INVAL
  *	"/srv/x/y"	canonical path from the server's root: served only
  *			where it lands in an export (the longest export path
  *			that is a prefix of it), and that export must admit
