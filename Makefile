@@ -41,8 +41,8 @@ ALL_CFLAGS	= $(BASE_CFLAGS) $(WARN) $(PATHS) $(INCS) $(CONF_CPPFLAGS) $(CONF_CFL
 # Generated XDR gets its own, quieter flags (rpcgen's -c output has unused
 # variables); it is still compiled with the sanitizers when they are on.
 XDR_CFLAGS	= $(BASE_CFLAGS) -Wall -Wno-unused-variable -Wno-unused-parameter $(INCS)
-# libcrypto only where AUTH_DH's code is linked in (the RPC core's
-# programs): --as-needed drops it from the others
+# libcrypto only where AUTH_DH's verifier is linked in (rpc.nfsd and
+# rpc.mountd call rpc_srv_enable_dh): --as-needed drops it from the others
 LDLIBS		:= $(TIRPC_LIBS) $(GSSAPI_LIBS) $(SECCOMP_LIBS) -lpthread \
 		   -Wl,--push-state,--as-needed $(CRYPTO_LIBS) -Wl,--pop-state
 ALL_LDFLAGS	= $(CONF_LDFLAGS) $(SAN_LDFLAGS) -pthread

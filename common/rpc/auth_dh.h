@@ -111,7 +111,8 @@ unsigned dh_srv_nicknames(struct dh_srv *d);
  * Verify AUTH_DH calls on srv from now on, with the public keys of file
  * publickey and the server's secret key file secretkey (dhkeys.h). Call
  * before the sandbox is entered. Returns 0, or -errno with a reason in
- * why.
+ * why. (auth_dh_verify.c: only a program that calls this links the
+ * verifier and libcrypto.)
  */
 int	rpc_srv_enable_dh(struct rpc_srv *srv, const char *publickey,
 	    const char *secretkey, char *why, size_t whylen);

@@ -23,7 +23,8 @@
 #    passwd entry anonymous; a sys-only export refuses DH callers
 #    (NFS3ERR_ACCES);
 #  - 1100 sessions, more than the 1024 nicknames kept, all served;
-#  - rpc.mountd verifies AUTH_DH calls too (fullname, nickname);
+#  - rpc.mountd verifies AUTH_DH calls too (fullname, nickname); rpcbind,
+#    which never does, answers AUTH_TOOWEAK;
 #  - a secret key file others may read, a secret key past the modulus, a
 #    netname twice in the public keys: the daemons refuse to start.
 # timeout: 60
@@ -190,6 +191,12 @@ expect fullname 'ok verf=ok nickname=0x[0-9a-f]+'
 expect nickname-null 'ok verf=ok nickname=0x[0-9a-f]+'
 check_daemons
 ok "rpc.mountd: an AUTH_DH fullname and nickname NULL verified"
+# a daemon that does not verify AUTH_DH (rpcbind: the call is for MOUNT,
+# but the credential is looked at first) refuses it, auth-dh or not
+dhcall -M -p 111 "unix.$ALICE@$DOM" "$ASEC" "$ROOT" x
+expect fullname 'autherr 5'
+expect nickname-null 'autherr 5'
+ok "rpcbind (no AUTH_DH verifier): AUTH_TOOWEAK"
 
 # an export without sec=dh does not admit AUTH_DH callers
 S=$(mnt_fh "$E/s")

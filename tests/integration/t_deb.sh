@@ -72,7 +72,7 @@ done
 assert_match "(^|, )rpcbind(,|$)" "$(F Provides)" "Provides: rpcbind (nfs-common depends on it)"
 assert_nomatch "nfs-common|quota" "$(F Conflicts)" "Conflicts takes nfs-common or quota away"
 assert_match "libtirpc3" "$(F Depends)" "Depends"
-# libcrypto (AUTH_DH's DES and Diffie-Hellman) is in every daemon
+# libcrypto (AUTH_DH's DES and Diffie-Hellman: rpc.nfsd, rpc.mountd)
 assert_match "libssl3" "$(F Depends)" "Depends"
 
 LIST=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
