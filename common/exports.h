@@ -224,6 +224,9 @@ const struct exp_client *exp_match_export(const struct exp_export *e,
  * host name (a wildcard, a netgroup) rather than by its address? */
 bool	exp_export_needs_names(const struct exp_export *e);
 bool	exp_table_needs_names(const struct exp_table *t);
+/* Does some client entry of some export of t write synchronously (no
+ * async option)? */
+bool	exp_table_any_sync(const struct exp_table *t);
 /* exp_lookup() + exp_match_export() without netgroups; NULL if the path is
  * not exported or not to this client. */
 const struct exp_client *exp_match(const struct exp_table *t,

@@ -320,6 +320,7 @@ exp_holder_init(struct exp_holder *h)
 	pthread_mutex_init(&h->reload_lock, NULL);
 	atomic_init(&h->reloads, 0);
 	atomic_init(&h->names, false);
+	atomic_init(&h->sync, true);
 	h->cur = NULL;
 }
 
@@ -340,17 +341,22 @@ exp_holder_set(struct exp_holder *h, struct exp_live *l)
 	struct exp_live *old;
 
 	bool names = l != NULL && exp_table_needs_names(l->table);
+	bool sync = l == NULL || exp_table_any_sync(l->table);
 
 	/* raised before a table that needs names is in use, lowered only
 	 * after the last one is gone: a reader is never late to wait */
 	if (names)
 		atomic_store(&h->names, true);
+	if (sync)
+		atomic_store(&h->sync, true);
 	pthread_mutex_lock(&h->lock);
 	old = h->cur;
 	h->cur = l;
 	pthread_mutex_unlock(&h->lock);
 	if (!names)
 		atomic_store(&h->names, false);
+	if (!sync)
+		atomic_store(&h->sync, false);
 	exp_live_put(old);
 }
 
@@ -358,6 +364,12 @@ bool
 exp_holder_needs_names(struct exp_holder *h)
 {
 	return atomic_load(&h->names);
+}
+
+bool
+exp_holder_any_sync(struct exp_holder *h)
+{
+	return atomic_load(&h->sync);
 }
 
 void

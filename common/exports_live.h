@@ -86,6 +86,7 @@ struct exp_holder {
 	pthread_mutex_t		 reload_lock;	/* one load at a time */
 	atomic_int		 reloads;	/* async loads not finished */
 	atomic_bool		 names;		/* cur needs client host names */
+	atomic_bool		 sync;		/* cur has a sync export */
 };
 void	exp_holder_init(struct exp_holder *h);
 /* A reference to the current generation (NULL before the first set). */
@@ -95,6 +96,9 @@ void	exp_holder_set(struct exp_holder *h, struct exp_live *l);
 /* Does the current generation match some client by host name (wildcards,
  * netgroups: a lookup that may wait)? Lock-free. */
 bool	exp_holder_needs_names(struct exp_holder *h);
+/* Is some export of the current generation sync (a metadata change waits
+ * for the disk)? Lock-free, with the same ordering. */
+bool	exp_holder_any_sync(struct exp_holder *h);
 void	exp_holder_destroy(struct exp_holder *h);
 
 /*

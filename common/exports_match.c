@@ -171,6 +171,21 @@ exp_table_needs_names(const struct exp_table *t)
 	return false;
 }
 
+bool
+exp_table_any_sync(const struct exp_table *t)
+{
+	const struct exp_export *e;
+	size_t i, j;
+
+	for (i = 0; i < exp_count(t); i++) {
+		e = exp_at(t, i);
+		for (j = 0; j < e->nclients; j++)
+			if (!(e->clients[j]->opts.flags & EXP_F_ASYNC))
+				return true;
+	}
+	return false;
+}
+
 static bool
 client_matches(const struct exp_client *c, const struct exp_peer *p)
 {

@@ -397,14 +397,17 @@ take_control(struct rpc_srv *srv)
 /*
  * May the event loop run a cheap call itself (rpc_srv_set_inline)? Not
  * when a handler might wait: for a client's host name (exports with
- * wildcards or netgroups), or for the user database (manage-gids).
+ * wildcards or netgroups), or for the user database (manage-gids). A
+ * metadata change (CREATE, REMOVE, SETATTR...) only when every export is
+ * async: on a sync export it waits for the disk.
  */
 static bool
-inline_gate(void *arg)
+inline_gate(void *arg, bool meta)
 {
 	const struct nfsd_conf *c = arg;
 
-	return !c->manage_gids && !exp_holder_needs_names(&nfsd.exports);
+	return !c->manage_gids && !exp_holder_needs_names(&nfsd.exports) &&
+	    (!meta || !exp_holder_any_sync(&nfsd.exports));
 }
 
 /* Once a second, in the loop thread: what the denial limiters counted. */

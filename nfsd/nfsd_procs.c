@@ -25,12 +25,13 @@ nfsd_proc_null(struct req *rq, void *a, void *r)
 
 #define W	P_WRITE
 #define D	P_DRC
+#define M	P_INLINE_META
 static const struct rpc_proc nfs3_procs[] = {
 	[NFSPROC3_NULL]		= RPC_PROC_VOID(nfsd_proc_null, 0),
 	[NFSPROC3_GETATTR]	= RPC_PROC(nfsd_proc_getattr, GETATTR3args,
 				    GETATTR3res, P_FAST),
 	[NFSPROC3_SETATTR]	= RPC_PROC(nfsd_proc_setattr, SETATTR3args,
-				    SETATTR3res, W | D),
+				    SETATTR3res, W | D | M),
 	[NFSPROC3_LOOKUP]	= RPC_PROC(nfsd_proc_lookup, LOOKUP3args,
 				    LOOKUP3res, P_FAST),
 	[NFSPROC3_ACCESS]	= RPC_PROC(nfsd_proc_access, ACCESS3args,
@@ -42,21 +43,21 @@ static const struct rpc_proc nfs3_procs[] = {
 				    xdr_WRITE3args_inline, WRITE3args,
 				    xdr_WRITE3res, WRITE3res, W),
 	[NFSPROC3_CREATE]	= RPC_PROC(nfsd_proc_create, CREATE3args,
-				    CREATE3res, W | D),
+				    CREATE3res, W | D | M),
 	[NFSPROC3_MKDIR]	= RPC_PROC(nfsd_proc_mkdir, MKDIR3args,
-				    MKDIR3res, W | D),
+				    MKDIR3res, W | D | M),
 	[NFSPROC3_SYMLINK]	= RPC_PROC(nfsd_proc_symlink, SYMLINK3args,
-				    SYMLINK3res, W | D),
+				    SYMLINK3res, W | D | M),
 	[NFSPROC3_MKNOD]	= RPC_PROC(nfsd_proc_mknod, MKNOD3args,
-				    MKNOD3res, W | D),
+				    MKNOD3res, W | D | M),
 	[NFSPROC3_REMOVE]	= RPC_PROC(nfsd_proc_remove, REMOVE3args,
-				    REMOVE3res, W | D),
+				    REMOVE3res, W | D | M),
 	[NFSPROC3_RMDIR]	= RPC_PROC(nfsd_proc_rmdir, RMDIR3args,
-				    RMDIR3res, W | D),
+				    RMDIR3res, W | D | M),
 	[NFSPROC3_RENAME]	= RPC_PROC(nfsd_proc_rename, RENAME3args,
-				    RENAME3res, W | D),
+				    RENAME3res, W | D | M),
 	[NFSPROC3_LINK]		= RPC_PROC(nfsd_proc_link, LINK3args, LINK3res,
-				    W | D),
+				    W | D | M),
 	[NFSPROC3_READDIR]	= RPC_PROC(nfsd_proc_readdir, READDIR3args,
 				    READDIR3res, 0),
 	[NFSPROC3_READDIRPLUS]	= RPC_PROC(nfsd_proc_readdirplus,
@@ -72,6 +73,7 @@ static const struct rpc_proc nfs3_procs[] = {
 };
 #undef W
 #undef D
+#undef M
 
 void
 nfsd_write_verf(const struct req *rq, char out[NFS3_WRITEVERFSIZE])

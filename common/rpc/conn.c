@@ -340,9 +340,20 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 				c->peer_pid = uc.pid;
 			}
 		} else {
-			int on = 1;
+			int on = 1, sz;
 
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+			/*
+			 * Room for a whole large reply (a 1 MiB READ) at once:
+			 * autotuning starts at 16 KiB, and every reply that
+			 * does not fit waits for the loop's EPOLLOUT. A limit,
+			 * not an allocation: an idle connection holds nothing.
+			 */
+			if (srv->cfg.max_record > 256 * 1024) {
+				sz = (int)(2 * srv->cfg.max_record);
+				(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz,
+				    sizeof(sz));
+			}
 		}
 		recmark_init(&c->rm, srv->cfg.max_record);
 		atomic_init(&c->refs, 1);
@@ -470,7 +481,12 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		rq->peer_gid = c->peer_gid;
 		rq->peer_pid = c->peer_pid;
 		rq->conn = c;
-		rq->fast = sched_is_fast(srv, rq);
+		{
+			unsigned fl = sched_proc_flags(srv, rq);
+
+			rq->fast = (fl & P_FAST) != 0;
+			rq->meta = (fl & P_INLINE_META) != 0;
+		}
 		atomic_fetch_add(&c->refs, 1);
 		atomic_fetch_add(&c->inflight, 1);
 		atomic_fetch_add(&c->inbytes, rq->len);

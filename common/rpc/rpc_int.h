@@ -180,7 +180,7 @@ struct rpc_srv {
 	struct drc		*drc;
 
 	/* inline calls (sched.c): loop thread, but gate_arg's state */
-	bool			(*inline_gate)(void *);
+	bool			(*inline_gate)(void *, bool meta);
 	void			*inline_gate_arg;
 	time_t			 inline_off_until;	/* stalled: off until */
 	bool			 inline_ran;	/* loop: identity may be a
@@ -226,8 +226,9 @@ void	req_put(struct req *rq);
  */
 int	conn_send(struct rpc_srv *srv, struct req *rq, struct iovec *iov, int n);
 /* sched.c */
-/* Is the call in rq->buf for a P_FAST procedure? */
-bool	sched_is_fast(struct rpc_srv *srv, const struct req *rq);
+/* The flags of the procedure the call in rq->buf is for (P_FAST for an
+ * unknown program or version: answered at once). */
+unsigned sched_proc_flags(struct rpc_srv *srv, const struct req *rq);
 bool	srv_queue_full(struct rpc_srv *srv);
 /* Run rq on this (the loop's) thread if it may be (see rpc_srv_set_inline),
  * done with it: true. false: queue it for the workers. */

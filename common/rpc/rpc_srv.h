@@ -54,6 +54,9 @@ typedef enum disp (*rpc_handler_fn)(struct req *, void *args, void *res);
 #define P_NOAUTHCHECK	0x0010u	/* skip the program's check hook (NULL procs) */
 #define P_FAST		0x0020u	/* cheap and quick: scheduled ahead of the
 				   rest, on workers kept free for them */
+#define P_INLINE_META	0x0040u	/* a metadata change (CREATE, REMOVE...):
+				   may run inline when the gate allows
+				   metadata (rpc_srv_set_inline) */
 
 struct rpc_proc {
 	rpc_handler_fn	 fn;		/* NULL: PROC_UNAVAIL */
@@ -155,6 +158,7 @@ struct req {
 	bool			 fast;		/* P_FAST: scheduled as cheap */
 	bool			 inline_call;	/* run by the thread that read it:
 						   must not wait (rpc_req_inline) */
+	bool			 meta;		/* P_INLINE_META */
 	struct iovec		 out[3];	/* a queued reply: what is left */
 	int			 out_i, out_n;
 	size_t			 out_left;
@@ -287,16 +291,19 @@ void	rpc_srv_free(struct rpc_srv *srv);
 /*
  * Inline calls (cfg.inline_fast): a cheap call (P_FAST, AUTH_NONE or
  * AUTH_SYS) is run by the event loop right where it was read, saving two
- * thread hand-offs, when gate(arg) says the daemon's handlers cannot wait
- * right now (nfsd: no export needs a client's host name, which a resolver
- * thread may take seconds to find); NULL gate: always. A call that holds the
+ * thread hand-offs, when gate(arg, false) says the daemon's handlers cannot
+ * wait right now (nfsd: no export needs a client's host name, which a
+ * resolver thread may take seconds to find); NULL gate: always. A
+ * P_INLINE_META call is run inline only if gate(arg, true) allows it too
+ * (nfsd: every export is async, so nothing waits for the disk). A call that holds the
  * loop longer than RPC_INLINE_STALL_MS turns inline calls off for
  * RPC_INLINE_OFF_SECS (a slow or hung file system must not stall every
  * connection), with a notice. Handlers may ask rpc_req_inline(rq).
  */
 #define RPC_INLINE_STALL_MS	50
 #define RPC_INLINE_OFF_SECS	30
-void	rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *), void *arg);
+void	rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *, bool meta),
+	    void *arg);
 static inline bool
 rpc_req_inline(const struct req *rq)
 {

@@ -30,15 +30,15 @@ rd32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-bool
-sched_is_fast(struct rpc_srv *srv, const struct req *rq)
+unsigned
+sched_proc_flags(struct rpc_srv *srv, const struct req *rq)
 {
 	uint32_t prog, vers, proc;
 	unsigned i, j;
 
 	/* xid, CALL, rpcvers 2, prog, vers, proc: the first 24 bytes */
 	if (rq->len < 24 || rd32(rq->buf + 4) != 0 || rd32(rq->buf + 8) != 2)
-		return false;
+		return 0;
 	prog = rd32(rq->buf + 12);
 	vers = rd32(rq->buf + 16);
 	proc = rd32(rq->buf + 20);
@@ -51,18 +51,18 @@ sched_is_fast(struct rpc_srv *srv, const struct req *rq)
 			const struct rpc_version *v = &p->versions[j];
 
 			if (v->vers == vers)
-				return proc < v->nprocs &&
-				    (v->procs[proc].flags & P_FAST) != 0;
+				return proc < v->nprocs ? v->procs[proc].flags :
+				    P_FAST;	/* PROC_UNAVAIL */
 		}
-		return true;	/* PROG_MISMATCH: answered at once */
+		return P_FAST;	/* PROG_MISMATCH: answered at once */
 	}
-	return true;		/* PROG_UNAVAIL: the same */
+	return P_FAST;		/* PROG_UNAVAIL: the same */
 }
 
 /* ------------------------------------------------------------ inline */
 
 void
-rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *), void *arg)
+rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *, bool), void *arg)
 {
 	srv->inline_gate = gate;
 	srv->inline_gate_arg = arg;
@@ -83,7 +83,7 @@ sched_try_inline(struct rpc_srv *srv, struct req *rq)
 	uint32_t flavor;
 	uint64_t t0, ms;
 
-	if (!srv->cfg.inline_fast || !rq->fast || rq->len < 28)
+	if (!srv->cfg.inline_fast || !(rq->fast || rq->meta) || rq->len < 28)
 		return false;
 	/* the credential's flavour: a context handshake or a key exchange
 	 * (RPCSEC_GSS, AUTH_DH) is never cheap */
@@ -96,7 +96,8 @@ sched_try_inline(struct rpc_srv *srv, struct req *rq)
 		srv->inline_off_until = 0;
 		log_notice("calls run on the event loop again");
 	}
-	if (srv->inline_gate != NULL && !srv->inline_gate(srv->inline_gate_arg))
+	if (srv->inline_gate != NULL && !srv->inline_gate(srv->inline_gate_arg,
+	    !rq->fast))
 		return false;
 	rq->inline_call = true;
 	srv->inline_ran = true;

@@ -97,7 +97,12 @@ xprt_udp_recv(struct rpc_srv *srv, struct rpc_listener *l)
 			rq->buf = buf;
 		rq->len = (size_t)got;
 		rq->udp_fd = l->fd;
-		rq->fast = sched_is_fast(srv, rq);
+		{
+			unsigned fl = sched_proc_flags(srv, rq);
+
+			rq->fast = (fl & P_FAST) != 0;
+			rq->meta = (fl & P_INLINE_META) != 0;
+		}
 		if (!sched_try_inline(srv, rq))
 			sched_enqueue(srv, NULL, rq);
 	}
