@@ -194,6 +194,7 @@ exp_table_free(struct exp_table *t)
 
 	if (t == NULL)
 		return;
+	free(t->pidx);
 	for (i = 0; i < t->nexports; i++)
 		export_free(t->exports[i]);
 	free(t->exports);
@@ -239,15 +240,38 @@ path_normalize(const char *in, char *out)
 	return 0;
 }
 
+uint32_t
+exp_path_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0') {
+		h ^= (uint8_t)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Per call in mountd (MNT and each parent of a MNT path): never a scan of
+ * the whole table once it is finished. */
 const struct exp_export *
 exp_lookup(const struct exp_table *t, const char *path)
 {
 	char buf[PATH_MAX + 2];
-	size_t i;
+	size_t i, k;
 
 	if (t == NULL || path == NULL || strlen(path) > PATH_MAX ||
 	    path_normalize(path, buf) != 0)
 		return NULL;
+	if (t->pidx != NULL) {
+		for (k = exp_path_hash(buf) & t->pmask; t->pidx[k] != 0;
+		    k = (k + 1) & t->pmask) {
+			i = t->pidx[k] - 1;
+			if (strcmp(t->exports[i]->path, buf) == 0)
+				return t->exports[i];
+		}
+		return NULL;
+	}
 	for (i = 0; i < t->nexports; i++)
 		if (strcmp(t->exports[i]->path, buf) == 0)
 			return t->exports[i];

@@ -33,7 +33,14 @@ struct exp_table {
 	struct exp_mnt_export	*mnt;		/* exp_showmount() */
 	size_t			nmnt;
 	uint64_t		hash;
+	/* exp_lookup()'s index (exp_table_finish): open addressing, export
+	 * index + 1 by a hash of the path; NULL: scan */
+	uint32_t		*pidx;
+	size_t			pmask;
 };
+
+/* FNV-1a of a NUL-terminated string (the path index's hash). */
+uint32_t exp_path_hash(const char *s);
 
 /* Fill e (if not NULL): file, position and message; returns -EINVAL. */
 int	exp_errf(struct exp_err *e, const char *file, unsigned line,

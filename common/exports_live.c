@@ -197,11 +197,19 @@ open_export(struct exp_live_export *x)
 	open_root(x, x->e->path, fsid);
 }
 
+/* Where export id id starts its probe in an index of imask + 1 slots
+ * (ids are FNV hashes already: mix the high bits in). */
+static size_t
+id_slot(uint32_t id, size_t imask)
+{
+	return (size_t)(id ^ (id >> 16)) & imask;
+}
+
 int
 exp_live_from_table(struct exp_table *t, struct exp_live **out)
 {
 	struct exp_live *l;
-	size_t i, j;
+	size_t i, j, cap;
 
 	*out = NULL;
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
@@ -225,13 +233,24 @@ exp_live_from_table(struct exp_table *t, struct exp_live **out)
 		exp_live_put(l);
 		return -ENOMEM;
 	}
-	/* two paths with one id would let handles cross exports */
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < i; j++)
-			if (l->ex[j].export_id == l->ex[i].export_id) {
+	/* the index by id; two paths with one id would let handles cross
+	 * exports */
+	for (cap = 16; cap < 2 * l->n + 2; cap <<= 1)
+		;
+	if ((l->idx = calloc(cap, sizeof(*l->idx))) == NULL) {
+		exp_live_put(l);
+		return -ENOMEM;
+	}
+	l->imask = cap - 1;
+	for (i = 0; i < l->n; i++) {
+		for (j = id_slot(l->ex[i].export_id, l->imask); l->idx[j] != 0;
+		    j = (j + 1) & l->imask)
+			if (l->ex[l->idx[j] - 1].export_id == l->ex[i].export_id) {
 				exp_live_put(l);
 				return -EEXIST;
 			}
+		l->idx[j] = (uint32_t)i + 1;
+	}
 	*out = l;
 	return 0;
 }
@@ -287,29 +306,44 @@ exp_live_put(struct exp_live *l)
 		free(l->ex[i].mnt_path);
 	}
 	free(l->ex);
+	free(l->idx);
 	exp_table_free(l->table);
 	free(l);
 }
 
+/* Per call (every handle): a hash probe, never a scan of the exports. */
 const struct exp_live_export *
 exp_live_by_id(const struct exp_live *l, uint32_t export_id)
 {
-	size_t i;
+	const struct exp_live_export *x;
+	size_t j;
 
-	for (i = 0; i < l->n; i++)
-		if (l->ex[i].export_id == export_id && l->ex[i].err == 0)
-			return &l->ex[i];
+	if (l->idx == NULL)
+		return NULL;
+	for (j = id_slot(export_id, l->imask); l->idx[j] != 0;
+	    j = (j + 1) & l->imask) {
+		x = &l->ex[l->idx[j] - 1];
+		if (x->export_id == export_id)
+			return x->err == 0 ? x : NULL;
+	}
 	return NULL;
 }
 
+/* An export's own entry has the id of its path (ids are unique). */
 const struct exp_live_export *
 exp_live_by_export(const struct exp_live *l, const struct exp_export *e)
 {
-	size_t i;
+	const struct exp_live_export *x;
+	size_t j;
 
-	for (i = 0; i < l->n; i++)
-		if (l->ex[i].e == e && l->ex[i].parent == NULL)
-			return l->ex[i].err == 0 ? &l->ex[i] : NULL;
+	if (l->idx == NULL)
+		return NULL;
+	for (j = id_slot(exp_live_id(e->path), l->imask); l->idx[j] != 0;
+	    j = (j + 1) & l->imask) {
+		x = &l->ex[l->idx[j] - 1];
+		if (x->e == e && x->parent == NULL)
+			return x->err == 0 ? x : NULL;
+	}
 	return NULL;
 }
 

@@ -48,6 +48,8 @@ struct exp_live {
 	struct exp_live_export	*ex;		/* exp_at() order */
 	uint64_t		 hash;
 	atomic_int		 refs;
+	uint32_t		*idx;		/* by export id: index + 1 */
+	size_t			 imask;
 };
 
 /* Where to read exports from ([exports] section of the config). */

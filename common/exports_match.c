@@ -513,6 +513,32 @@ exp_table_hash(const struct exp_table *t)
 	return t->hash;
 }
 
+/* exp_lookup()'s index: at most half full; the first of equal paths. */
+static int
+build_path_index(struct exp_table *t)
+{
+	size_t cap = 16, i, k;
+	uint32_t *v;
+
+	while (cap < 2 * t->nexports + 2)
+		cap <<= 1;
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->nexports; i++) {
+		for (k = exp_path_hash(t->exports[i]->path) & (cap - 1);
+		    v[k] != 0; k = (k + 1) & (cap - 1))
+			if (strcmp(t->exports[v[k] - 1]->path,
+			    t->exports[i]->path) == 0)
+				break;
+		if (v[k] == 0)
+			v[k] = (uint32_t)i + 1;
+	}
+	free(t->pidx);
+	t->pidx = v;
+	t->pmask = cap - 1;
+	return 0;
+}
+
 int
 exp_table_finish(struct exp_table *t)
 {
@@ -523,6 +549,8 @@ exp_table_finish(struct exp_table *t)
 	int rc;
 
 	if ((rc = build_showmount(t)) != 0)
+		return rc;
+	if ((rc = build_path_index(t)) != 0)
 		return rc;
 	if ((rc = exp_serialize(t, &text, &len)) != 0)
 		return rc;

@@ -161,6 +161,44 @@ stub_netgroup(void *arg, const char *ng, const char *host)
 
 /* ------------------------------------------------------------- options */
 
+/* exp_lookup of a 10,000-export table: every path, its parents and
+ * near misses, through the path index (and the same answer as a scan). */
+static void
+test_lookup_many(void **state)
+{
+	enum { N = 10000 };
+	struct exp_table *t;
+	const struct exp_export *e;
+	char path[64], *text, *p;
+	size_t i;
+
+	(void)state;
+	text = malloc((size_t)N * 64);
+	assert_non_null(text);
+	for (i = 0, p = text; i < N; i++)
+		p += sprintf(p, "/srv/d%zu/x 10.%zu.%zu.1(ro)\n", i, i / 256,
+		    i % 256);
+	t = parse_ok(text);
+	free(text);
+	assert_int_equal(exp_count(t), N);
+	for (i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/srv/d%zu/x", i);
+		e = exp_lookup(t, path);
+		assert_non_null(e);
+		assert_string_equal(e->path, path);
+		assert_ptr_equal(e, exp_at(t, i));
+		/* not normalized: the same export */
+		snprintf(path, sizeof(path), "/srv//d%zu/./x/", i);
+		assert_ptr_equal(exp_lookup(t, path), exp_at(t, i));
+		snprintf(path, sizeof(path), "/srv/d%zu", i);
+		assert_null(exp_lookup(t, path));
+		snprintf(path, sizeof(path), "/srv/d%zu/xx", i);
+		assert_null(exp_lookup(t, path));
+	}
+	assert_null(exp_lookup(t, "/"));
+	exp_table_free(t);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -1145,6 +1183,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_lookup_many),
 		cmocka_unit_test(test_flag_options),
 		cmocka_unit_test(test_anon_ids),
 		cmocka_unit_test(test_fsid),
