@@ -37,6 +37,8 @@ struct exp_table {
 	 * index + 1 by a hash of the path; NULL: scan */
 	uint32_t		*pidx;
 	size_t			pmask;
+	/* exp_table_needs_names(), exp_table_any_sync() once finished */
+	bool			finished, names, any_sync;
 };
 
 /* FNV-1a of a NUL-terminated string (the path index's hash). */

@@ -160,8 +160,8 @@ exp_export_needs_names(const struct exp_export *e)
 	return false;
 }
 
-bool
-exp_table_needs_names(const struct exp_table *t)
+static bool
+scan_needs_names(const struct exp_table *t)
 {
 	size_t i;
 
@@ -171,8 +171,16 @@ exp_table_needs_names(const struct exp_table *t)
 	return false;
 }
 
+/* Asked per call (a MNT refused by address, a gate): never a scan once the
+ * table is finished. */
 bool
-exp_table_any_sync(const struct exp_table *t)
+exp_table_needs_names(const struct exp_table *t)
+{
+	return t->finished ? t->names : scan_needs_names(t);
+}
+
+static bool
+scan_any_sync(const struct exp_table *t)
 {
 	const struct exp_export *e;
 	size_t i, j;
@@ -514,6 +522,12 @@ exp_table_hash(const struct exp_table *t)
 }
 
 /* exp_lookup()'s index: at most half full; the first of equal paths. */
+bool
+exp_table_any_sync(const struct exp_table *t)
+{
+	return t->finished ? t->any_sync : scan_any_sync(t);
+}
+
 static int
 build_path_index(struct exp_table *t)
 {
@@ -552,6 +566,9 @@ exp_table_finish(struct exp_table *t)
 		return rc;
 	if ((rc = build_path_index(t)) != 0)
 		return rc;
+	t->names = scan_needs_names(t);
+	t->any_sync = scan_any_sync(t);
+	t->finished = true;
 	if ((rc = exp_serialize(t, &text, &len)) != 0)
 		return rc;
 	h = fnv1a(FNV_OFFSET, text, len);
