@@ -694,10 +694,12 @@ main(int argc, char **argv)
 	else if (rc > 0)
 		log_warnx("%s", msg);
 	(void)rpc_srv_add_metrics(srv, nfsd_metrics, &nfsd);
-	if (rpc_srv_register(srv) != 0)
-		log_warnx("registration with rpcbind failed; is rpcbind running?");
+	/* signals before registering: once registered (NFS, then NFS_ACL)
+	 * a SIGTERM must stop the daemon cleanly */
 	if ((sigfd = daemon_sigpipe()) < 0)
 		fatalx("signals: %s", strerror(-sigfd));
+	if (rpc_srv_register(srv) != 0)
+		log_warnx("registration with rpcbind failed; is rpcbind running?");
 
 	/* stay uid 0, keep only what acting as the caller needs */
 	caps = 1ULL << CAP_DAC_READ_SEARCH | 1ULL << CAP_DAC_OVERRIDE |

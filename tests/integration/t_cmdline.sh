@@ -124,6 +124,11 @@ nfs_has() {
 ntasks() {
 	find "/proc/$1/task" -mindepth 1 -maxdepth 1 | wc -l
 }
+# Registered is not yet running: rpc.nfsd registers NFS, then NFS_ACL,
+# and starts its workers after that. Answered is: count threads then.
+nfs_answers() {
+	must rpcinfo -T tcp 127.0.0.1 100003 3
+}
 
 # TABLE: flags | must serve (proto:vers[:port] ...) | must not serve
 while IFS='|' read -r flags yes no; do
@@ -167,6 +172,7 @@ ok "rpc.nfsd -H 127.0.0.1: listens there only"
 start_daemon nfsd "$NFSD" -F "${X[@]}" 4
 must_exit_0 nfsd
 wait_until 15 nfs_has tcp 3 || fail "rpc.nfsd 4 did not register"
+nfs_answers
 pid=$(daemon_pid nfsd)
 n4=$(ntasks "$pid")
 must "$NFSD" "${X[@]}" 8
@@ -188,6 +194,7 @@ ok "rpc.nfsd 8 / 2 change a running server's threads ($n4 tasks with 4), rpc.nfs
 start_daemon nfsd "$NFSD" -F "${X[@]}" 3
 must_exit_0 nfsd
 wait_until 15 nfs_has tcp 3 || fail "rpc.nfsd 3 did not start a server"
+nfs_answers
 assert_eq "$(ntasks "$(daemon_pid nfsd)")" $((n4 - 1)) "tasks of rpc.nfsd 3"
 stop_daemon nfsd
 ok "rpc.nfsd 3 with none running starts one with 3 threads"
@@ -313,6 +320,7 @@ ok "nfs.conf: its keys where the suite's file is silent, the suite's file and th
 start_daemon nfsd "$NFSD" -F --config "$T/suite.conf" -e "$T/exports" -E "$T/exports.d"
 must_exit_0 nfsd
 wait_until 15 nfs_has udp 3 2049 || fail "udp=y in nfs.conf: no NFS over UDP"
+nfs_answers
 assert_eq "$(ntasks "$(daemon_pid nfsd)")" $((n4 - 1)) "threads=3 from nfs.conf"
 stop_daemon nfsd
 ok "rpc.nfsd on nfs.conf's threads=3, UDP=y"
