@@ -3,24 +3,51 @@
  * line-driven client that keeps its connection (for tests).
  *
  *   nfsbench bench -s SERVER -e EXPORT -w WORKLOAD [-c CONNS] [-d DEPTH]
- *	    [-t SECS] [-P SERVER_PID] [-W WRITE_MIB] [-p PORT] [-T TAG]
- *	one timed run of WORKLOAD over CONNS TCP connections with DEPTH
+ *	    [-t SECS] [-n OPS] [-P SERVER_PID] [-W WRITE_MIB] [-p PORT]
+ *	    [-T TAG] [-D DIR] [-r RATE]
+ *	one timed run of WORKLOAD over CONNS TCP connections (1 to 1024, one
+ *	libnfs context each; RLIMIT_NOFILE is raised to fit) with DEPTH
  *	requests outstanding on each (pipelined: the next call goes out from
- *	the callback of the last). Prints one line:
+ *	the callback of the last). -n stops after OPS operations instead (the
+ *	-t clock stays a cap). A connection the server closes is counted as
+ *	an error and dropped; the run goes on with the others. (As root,
+ *	libnfs binds every connection to a free port of 512-1023 first; past
+ *	those, connections come from ephemeral ports. See getservbyport below.)
+ *	Prints one line:
  *	  RESULT workload=W conns=C depth=D ops=N secs=S bytes=B errors=E
  *	      cpu=SECONDS_OF_SERVER_CPU (utime+stime of SERVER_PID, or -1)
+ *	      p50=US p99=US (latency of one operation in microseconds, from
+ *	      a log-linear histogram: 16 buckets per power of two, so within
+ *	      about 3 %; an operation is one call, a whole listing for
+ *	      readdirplus, an MNT+UMNT pair for mnt)
+ *	      rss0=KIB rssmax=KIB rss1=KIB hwm=KIB (SERVER_PID's VmRSS before
+ *	      the timed part, the largest sampled every 100 ms during it, and
+ *	      after it; VmHWM after it; -1 without -P)
+ *	      connect=SECS (setting up the connections)
+ *	      dropped=N (connections the server closed during the run)
+ *	and with -r, a second timed run of SECS on the same connections,
+ *	paced: every slot sends its next call 1/RATE x (CONNS x DEPTH)
+ *	seconds after its last was due (later if the reply came later), the
+ *	slots staggered, so the server sees RATE calls/s in all whatever the
+ *	number of connections, and latency is the server's, not the queue
+ *	of a saturated closed loop (Little's law):
+ *	      rate=RATE rops=N rsecs=S rerrors=E rp50=US rp99=US
  *	The export must hold what tests/bench/run lays out:
  *	  getattr		a small file (GETATTR)
  *	  lookup/l000..l099	names to LOOKUP
  *	  readfile		READ 1 MiB at a time, round robin
- *	  rdp/			10,000 entries (READDIRPLUS, whole listings)
+ *	  rdp/			10,000 entries (READDIRPLUS, whole listings;
+ *				-D names another directory of the export
+ *				root, e.g. the scale runs' rdp1000000/)
  *	  create/		CREATE c<TAG>-<conn>-<n>; REMOVE takes the same
  *				names, in order, until one is missing
  *	  write/		WRITE files w<conn>, truncated first
  *	Workloads: null getattr lookup read write-unstable (WRITE_MIB in all,
  *	UNSTABLE, then COMMIT of each file: time includes the COMMITs)
  *	write-sync (FILE_SYNC, timed) create remove readdirplus (one op = one
- *	whole listing, READDIRPLUS continued by cookie).
+ *	whole listing, READDIRPLUS continued by cookie), and mnt: MNT of
+ *	EXPORT then UMNT of it, over MOUNT v3 connections to the server's
+ *	mountd (found through its rpcbind; -P is then mountd's PID).
  *
  *   nfsbench shell
  *	reads commands on stdin, answers each with one line "ok ..." or
@@ -40,11 +67,14 @@
  *	    repeated to COUNT bytes (ok COUNT COMMITTED VERF, VERF in hex)
  *	  commit NAME PATH  COMMIT of the whole file (ok VERF)
  */
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -61,7 +91,7 @@
 #include <nfsc/libnfs-raw-nfs.h>
 
 #define MIB		(1024 * 1024)
-#define MAXCONN		64
+#define MAXCONN		1024
 #define MAXDEPTH	256
 #define RDP_MAXCOUNT	131072
 #define RDP_DIRCOUNT	(RDP_MAXCOUNT / 8)	/* as Linux asks */
@@ -69,12 +99,20 @@
 
 enum wl {
 	WL_NULL, WL_GETATTR, WL_LOOKUP, WL_READ, WL_WRITE_UNSTABLE,
-	WL_WRITE_SYNC, WL_CREATE, WL_REMOVE, WL_READDIRPLUS
+	WL_WRITE_SYNC, WL_CREATE, WL_REMOVE, WL_READDIRPLUS, WL_MNT
 };
 static const char *const wl_names[] = {
 	"null", "getattr", "lookup", "read", "write-unstable", "write-sync",
-	"create", "remove", "readdirplus"
+	"create", "remove", "readdirplus", "mnt"
 };
+
+/*
+ * Latency histogram, log-linear: values (ns) under 2^HSUB_BITS+1 have a
+ * bucket each; above, each power of two is cut into 2^HSUB_BITS buckets.
+ */
+#define HSUB_BITS	4
+#define HSUB		(1 << HSUB_BITS)
+#define HBUCKETS	(64 * HSUB)
 
 struct fh {
 	char	 data[128];
@@ -85,6 +123,8 @@ struct conn;
 struct slot {
 	struct conn	*c;
 	bool		 busy;
+	double		 t_issue;	/* when the operation began */
+	double		 due;		/* -r: when the next one goes */
 	uint64_t	 cookie;	/* READDIRPLUS: where the listing is */
 	char		 verf[NFS3_COOKIEVERFSIZE];
 	char		 name[64];
@@ -93,6 +133,7 @@ struct slot {
 struct conn {
 	int			 idx;
 	struct rpc_context	*rpc;
+	int			 fd, events;	/* as registered with epoll */
 	struct fh		 wfile;		/* WRITE: this connection's file */
 	uint64_t		 next_off;	/* READ/WRITE: next offset */
 	uint64_t		 budget;	/* write-unstable: bytes to send */
@@ -102,6 +143,7 @@ struct conn {
 	bool			 committing, committed;
 	char			 wverf[NFS3_WRITEVERFSIZE];
 	bool			 have_wverf;
+	bool			 dead;		/* closed under us */
 	struct slot		 slots[MAXDEPTH];
 };
 
@@ -113,13 +155,43 @@ static struct {
 	uint64_t	 read_size;
 	struct fh	 root, getattr, lookupdir, readfile, rdp, createdir,
 			 writedir;
-	struct conn	 conns[MAXCONN];
+	struct conn	*conns;		/* nconn of them */
 	double		 t0, deadline, tlast;
 	uint64_t	 ops, bytes, errors;
+	uint64_t	 maxops, issued;	/* -n: operations to run */
+	uint64_t	 dropped;	/* connections lost */
 	bool		 stop;
 	char		*buf;		/* WRITE payload */
 	const char	*tag;		/* CREATE/REMOVE: names of this run */
+	const char	*rdpdir;	/* READDIRPLUS: the directory's name */
+	const char	*export;	/* MNT: the path */
+	uint64_t	 hist[HBUCKETS];
+	long		 pid;		/* the server's, for CPU and RSS */
+	long		 rssmax;
+	double		 next_rss;
+	int		 epfd;
+	double		 rate;		/* -r: calls/s of the paced run */
+	bool		 paced;		/* in the paced run */
+	struct slot	**heap;		/* paced: idle slots by due time */
+	size_t		 nheap;
 } B;
+
+/*
+ * libnfs asks getservbyport(3) about every port of 512-1023 it tries to
+ * bind a connection to, skipping the well-known ones; once all are taken
+ * (past ~500 connections) each new connection walks all of them, parsing
+ * /etc/services ~500 times: 10-30 ms a connection here, 10-30 s for 1,024.
+ * This definition takes the place of libc's for libnfs (ELF symbol
+ * interposition): no port is "well known", which on the loopback of a
+ * bench's network namespace disturbs nothing.
+ */
+struct servent *
+getservbyport(int port, const char *proto)
+{
+	(void)port;
+	(void)proto;
+	return NULL;
+}
 
 static double
 now(void)
@@ -132,6 +204,86 @@ now(void)
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
     noreturn));
+
+static unsigned
+hbucket(uint64_t ns)
+{
+	unsigned e;
+
+	if (ns < 2 * HSUB)
+		return (unsigned)ns;
+	e = 63U - (unsigned)__builtin_clzll(ns);	/* e > HSUB_BITS */
+	return (e - HSUB_BITS + 1) * HSUB +
+	    (unsigned)((ns >> (e - HSUB_BITS)) & (HSUB - 1));
+}
+
+/* The middle of bucket b, in ns. */
+static double
+hvalue(unsigned b)
+{
+	unsigned e, sub;
+	uint64_t lo;
+
+	if (b < 2 * HSUB)
+		return (double)b;
+	e = b / HSUB + HSUB_BITS - 1;
+	sub = b % HSUB;
+	lo = ((uint64_t)(HSUB + sub)) << (e - HSUB_BITS);
+	return (double)lo + (double)(1ULL << (e - HSUB_BITS)) / 2;
+}
+
+static void
+hrecord(double secs)
+{
+	unsigned b = hbucket(secs > 0 ? (uint64_t)(secs * 1e9) : 0);
+
+	B.hist[b < HBUCKETS ? b : HBUCKETS - 1]++;
+}
+
+/* The q-quantile (0 < q < 1) of the recorded latencies in microseconds,
+ * or -1 if none was recorded. */
+static double
+hquantile(double q)
+{
+	uint64_t n = 0, acc = 0, want;
+	unsigned b;
+
+	for (b = 0; b < HBUCKETS; b++)
+		n += B.hist[b];
+	if (n == 0)
+		return -1;
+	want = (uint64_t)(q * (double)n);
+	if (want >= n)
+		want = n - 1;
+	for (b = 0; b < HBUCKETS; b++) {
+		acc += B.hist[b];
+		if (acc > want)
+			break;
+	}
+	return hvalue(b < HBUCKETS ? b : HBUCKETS - 1) / 1e3;
+}
+
+/* VmRSS or VmHWM (key "VmRSS:" or "VmHWM:") of pid in KiB, or -1. */
+static long
+proc_kib(long pid, const char *key)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0) {
+			v = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
 
 static void
 die(const char *fmt, ...)
@@ -356,6 +508,48 @@ getattr_size_cb(struct rpc_context *rpc, int status, void *data, void *priv)
 /* ------------------------------------------------------------ the timed run */
 static void issue(struct slot *s);
 
+/* The paced run's idle slots: a binary min-heap on due. */
+static void
+heap_push(struct slot *s)
+{
+	size_t i = B.nheap++, p;
+
+	while (i > 0 && B.heap[p = (i - 1) / 2]->due > s->due) {
+		B.heap[i] = B.heap[p];
+		i = p;
+	}
+	B.heap[i] = s;
+}
+
+static struct slot *
+heap_pop(void)
+{
+	struct slot *top = B.heap[0], *last = B.heap[--B.nheap];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < B.nheap) {
+		if (c + 1 < B.nheap && B.heap[c + 1]->due < B.heap[c]->due)
+			c++;
+		if (B.heap[c]->due >= last->due)
+			break;
+		B.heap[i] = B.heap[c];
+		i = c;
+	}
+	if (B.nheap > 0)
+		B.heap[i] = last;
+	return top;
+}
+
+/* Paced run: slot s goes again one period after it was last due. */
+static void
+pace(struct slot *s)
+{
+	s->due += (double)(B.nconn * B.depth) / B.rate;
+	if (s->due < B.tlast)
+		s->due = B.tlast;
+	heap_push(s);
+}
+
 static bool
 time_up(void)
 {
@@ -391,7 +585,11 @@ done(struct slot *s, int status, void *data, int nfsstat, uint64_t bytes)
 	}
 	B.ops++;
 	B.bytes += bytes;
-	issue(s);
+	hrecord(B.tlast - s->t_issue);
+	if (B.paced)
+		pace(s);
+	else
+		issue(s);
 }
 
 static void
@@ -550,6 +748,30 @@ rdp_cb(struct rpc_context *rpc, int status, void *data, void *priv)
 }
 
 static void
+umnt_bench_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	(void)rpc;
+	done(priv, status, data, NFS3_OK, 0);
+}
+
+/* MNT answered: UMNT the same path; the pair is one operation. */
+static void
+mnt_bench_cb(struct rpc_context *rpc, int status, void *data, void *priv)
+{
+	mountres3 *r = data;
+	struct slot *s = priv;
+
+	if (status != RPC_STATUS_SUCCESS || r->fhs_status != MNT3_OK) {
+		done(s, status, data, status == RPC_STATUS_SUCCESS ?
+		    (int)r->fhs_status : 0, 0);
+		return;
+	}
+	if (rpc_mount3_umnt_async(rpc, umnt_bench_cb, (char *)B.export,
+	    s) != 0)
+		die("umnt: %s", rpc_get_error(rpc));
+}
+
+static void
 maybe_commit(struct conn *c)
 {
 	COMMIT3args a;
@@ -584,7 +806,11 @@ issue(struct slot *s)
 	} else if (time_up() || (B.wl == WL_REMOVE && c->exhausted)) {
 		return;
 	}
+	if (B.maxops > 0 && B.issued >= B.maxops)
+		return;
+	B.issued++;
 	s->busy = true;
+	s->t_issue = now();
 	c->outstanding++;
 	switch (B.wl) {
 	case WL_NULL:
@@ -677,6 +903,10 @@ issue(struct slot *s)
 		rc = rpc_nfs3_readdirplus_async(rpc, rdp_cb, &a, s);
 		break;
 	}
+	case WL_MNT:
+		rc = rpc_mount3_mnt_async(rpc, mnt_bench_cb, (char *)B.export,
+		    s);
+		break;
 	}
 	if (rc != 0)
 		die("send: %s", rpc_get_error(rpc));
@@ -690,6 +920,8 @@ all_idle(void)
 	for (i = 0; i < B.nconn; i++) {
 		struct conn *c = &B.conns[i];
 
+		if (c->dead)
+			continue;
 		if (c->outstanding > 0 || rpc_queue_length(c->rpc) > 0)
 			return false;
 		if (B.wl == WL_WRITE_UNSTABLE && !c->committed)
@@ -698,34 +930,138 @@ all_idle(void)
 	return true;
 }
 
+/* Tell epoll what connection i waits for now (libnfs' rpc_which_events). */
+static void
+watch(int i)
+{
+	struct conn *c = &B.conns[i];
+	struct epoll_event ev;
+	int fd = rpc_get_fd(c->rpc), events = rpc_which_events(c->rpc);
+
+	if (fd == c->fd && events == c->events)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = (uint32_t)events;	/* POLLIN, POLLOUT == EPOLLIN, EPOLLOUT */
+	ev.data.u32 = (uint32_t)i;
+	if (fd != c->fd) {
+		if (c->fd >= 0)
+			(void)epoll_ctl(B.epfd, EPOLL_CTL_DEL, c->fd, NULL);
+		if (fd >= 0 && epoll_ctl(B.epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+			die("epoll_ctl: %s", strerror(errno));
+	} else if (epoll_ctl(B.epfd, EPOLL_CTL_MOD, fd, &ev) != 0) {
+		die("epoll_ctl: %s", strerror(errno));
+	}
+	c->fd = fd;
+	c->events = events;
+}
+
+static void
+sample_rss(void)
+{
+	long v;
+
+	if (B.pid <= 0 || now() < B.next_rss)
+		return;
+	B.next_rss = now() + 0.1;
+	if ((v = proc_kib(B.pid, "VmRSS:")) > B.rssmax)
+		B.rssmax = v;
+}
+
+/* epoll rather than poll: 1,024 connections with one call each would
+ * otherwise cost a scan of every descriptor per reply. */
 static void
 loop(void)
 {
-	struct pollfd p[MAXCONN];
-	int i;
+	struct epoll_event evs[256];
+	struct timespec ts;
+	int i, n, k;
 
+	for (i = 0; i < B.nconn; i++)
+		watch(i);
 	for (;;) {
-		if (all_idle())
+		sample_rss();
+		if (all_idle() && B.nheap == 0)
 			return;
 		if (B.wl == WL_WRITE_UNSTABLE && now() > B.deadline && !B.stop) {
 			fprintf(stderr, "nfsbench: write-unstable: time cap "
 			    "reached, stopping early\n");
 			B.stop = true;
-			for (i = 0; i < B.nconn; i++)
+			for (i = 0; i < B.nconn; i++) {
 				maybe_commit(&B.conns[i]);
+				watch(i);
+			}
 		}
-		for (i = 0; i < B.nconn; i++) {
-			p[i].fd = rpc_get_fd(B.conns[i].rpc);
-			p[i].events = (short)rpc_which_events(B.conns[i].rpc);
-			p[i].revents = 0;
+		if (B.paced) {
+			double t = now(), wait = 0.1;
+
+			while (B.nheap > 0 && B.heap[0]->due <= t &&
+			    !time_up()) {
+				struct slot *sl = heap_pop();
+
+				issue(sl);
+				watch(sl->c->idx);
+			}
+			if (time_up())
+				B.nheap = 0;
+			if (B.nheap > 0 && B.heap[0]->due - t < wait)
+				wait = B.heap[0]->due - t;
+			if (wait < 0)
+				wait = 0;
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+			if (all_idle() && B.nheap == 0)
+				return;
+		} else {
+			ts.tv_sec = 0;
+			ts.tv_nsec = 100 * 1000 * 1000;
 		}
-		if (poll(p, (nfds_t)B.nconn, 100) < 0 && errno != EINTR)
-			die("poll: %s", strerror(errno));
-		for (i = 0; i < B.nconn; i++)
-			if (rpc_service(B.conns[i].rpc, p[i].revents) < 0)
-				die("rpc_service: %s",
-				    rpc_get_error(B.conns[i].rpc));
+		n = epoll_pwait2(B.epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])),
+		    &ts, NULL);
+		if (n < 0 && errno != EINTR)
+			die("epoll_wait: %s", strerror(errno));
+		for (k = 0; k < n; k++) {
+			struct conn *c = &B.conns[(i = (int)evs[k].data.u32)];
+
+			if (c->dead)
+				continue;
+			if (rpc_service(c->rpc, (int)evs[k].events) < 0) {
+				/* the server closed it: count it, go on */
+				const char *m = rpc_get_error(c->rpc);
+
+				if (B.errors++ < 5)
+					fprintf(stderr, "nfsbench: connection %d: "
+					    "%s\n", i, m != NULL ? m :
+					    "closed by the server");
+				B.dropped++;
+				c->dead = true;
+				c->outstanding = 0;
+				if (c->fd >= 0)
+					(void)epoll_ctl(B.epfd, EPOLL_CTL_DEL,
+					    c->fd, NULL);
+				continue;
+			}
+			watch(i);
+		}
 	}
+}
+
+/* Room for n connections and some: the soft limit, and as root the hard. */
+static void
+raise_nofile(int n)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		die("getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		rl.rlim_max = want;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		die("setrlimit(RLIMIT_NOFILE, %lu): %s", (unsigned long)want,
+		    strerror(errno));
 }
 
 static double
@@ -755,9 +1091,9 @@ static int
 bench(int argc, char **argv)
 {
 	const char *server = NULL, *export = NULL, *wname = NULL;
-	long pid = 0;
-	int port = 2049, opt, i, j;
-	double cpu0, cpu1, secs;
+	long pid = 0, rss0, rss1, hwm;
+	int port = 2049, opt, i, j, k;
+	double cpu0, cpu1, secs, tconn;
 	struct fh tmp;
 	char name[32];
 
@@ -766,7 +1102,8 @@ bench(int argc, char **argv)
 	B.secs = 3;
 	B.write_bytes = 1024ULL * MIB;
 	B.tag = "";
-	while ((opt = getopt(argc, argv, "s:e:w:c:d:t:P:W:p:T:")) != -1) {
+	B.rdpdir = "rdp";
+	while ((opt = getopt(argc, argv, "s:e:w:c:d:t:n:P:W:p:T:D:r:")) != -1) {
 		switch (opt) {
 		case 's': server = optarg; break;
 		case 'e': export = optarg; break;
@@ -778,6 +1115,9 @@ bench(int argc, char **argv)
 		case 'W': B.write_bytes = strtoull(optarg, NULL, 10) * MIB; break;
 		case 'p': port = atoi(optarg); break;
 		case 'T': B.tag = optarg; break;
+		case 'n': B.maxops = strtoull(optarg, NULL, 10); break;
+		case 'D': B.rdpdir = optarg; break;
+		case 'r': B.rate = atof(optarg); break;
 		default: return 2;
 		}
 	}
@@ -792,24 +1132,37 @@ bench(int argc, char **argv)
 	if (i == (int)(sizeof(wl_names) / sizeof(wl_names[0])))
 		die("unknown workload %s", wname);
 	B.wl = (enum wl)i;
-	if ((B.buf = malloc(MIB)) == NULL)
+	B.export = export;
+	B.pid = pid;
+	raise_nofile(B.nconn);
+	if ((B.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		die("epoll_create1: %s", strerror(errno));
+	if ((B.conns = calloc((size_t)B.nconn, sizeof(*B.conns))) == NULL ||
+	    (B.buf = malloc(MIB)) == NULL)
 		die("%s", "out of memory");
 	for (i = 0; i < MIB; i++)	/* not all zeroes, not compressible */
 		B.buf[i] = (char)(i * 2654435761u >> 13);
 
-	sync_mount(server, export, &B.root);
+	if (B.wl != WL_MNT)
+		sync_mount(server, export, &B.root);
+	tconn = now();
 	for (i = 0; i < B.nconn; i++) {
 		struct conn *c = &B.conns[i];
 
 		c->idx = i;
+		c->fd = -1;
 		if ((c->rpc = rpc_init_context()) == NULL)
 			die("%s", "rpc_init_context");
 		/* distinct xids per connection, as a real client would */
-		rpc_set_next_xid(c->rpc, (uint32_t)i << 24 | (uint32_t)getpid());
-		sync_connect(c->rpc, server, port, NFS_PROGRAM);
+		rpc_set_next_xid(c->rpc, (uint32_t)i << 22 ^ (uint32_t)getpid());
+		if (B.wl == WL_MNT)	/* mountd, through rpcbind */
+			sync_connect(c->rpc, server, 0, MOUNT_PROGRAM);
+		else
+			sync_connect(c->rpc, server, port, NFS_PROGRAM);
 		for (j = 0; j < B.depth; j++)
 			c->slots[j].c = c;
 	}
+	tconn = now() - tconn;
 	/* handles, on connection 0 */
 	switch (B.wl) {
 	case WL_GETATTR:
@@ -854,12 +1207,14 @@ bench(int argc, char **argv)
 		sync_lookup(B.conns[0].rpc, &B.root, "create", &B.createdir);
 		break;
 	case WL_READDIRPLUS:
-		sync_lookup(B.conns[0].rpc, &B.root, "rdp", &B.rdp);
+		sync_lookup(B.conns[0].rpc, &B.root, B.rdpdir, &B.rdp);
 		break;
 	case WL_NULL:
+	case WL_MNT:
 		break;
 	}
 
+	rss0 = B.rssmax = proc_kib(pid, "VmRSS:");
 	cpu0 = proc_cpu(pid);
 	B.t0 = B.tlast = now();
 	/* write-unstable is bounded by bytes; the clock is only a cap */
@@ -873,11 +1228,49 @@ bench(int argc, char **argv)
 	if (B.wl == WL_READDIRPLUS && B.ops > 0)
 		B.bytes /= B.ops;	/* entries per listing */
 	printf("RESULT workload=%s conns=%d depth=%d ops=%" PRIu64
-	    " secs=%.4f bytes=%" PRIu64 " errors=%" PRIu64 " cpu=%.4f\n",
+	    " secs=%.4f bytes=%" PRIu64 " errors=%" PRIu64 " cpu=%.4f"
+	    " p50=%.1f p99=%.1f",
 	    wl_names[B.wl], B.nconn, B.depth, B.ops, secs, B.bytes, B.errors,
-	    cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1.0);
+	    cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1.0,
+	    hquantile(0.50), hquantile(0.99));
+	if (B.rate > 0 && B.wl != WL_WRITE_UNSTABLE && B.maxops == 0) {
+		uint64_t errors0 = B.errors;
+
+		/* the paced run, on the same connections */
+		memset(B.hist, 0, sizeof(B.hist));
+		if ((B.heap = calloc((size_t)(B.nconn * B.depth),
+		    sizeof(*B.heap))) == NULL)
+			die("%s", "out of memory");
+		B.ops = 0;
+		B.paced = true;
+		B.t0 = B.tlast = now();
+		B.deadline = B.t0 + B.secs;
+		k = 0;
+		for (i = 0; i < B.nconn; i++)
+			for (j = 0; j < B.depth; j++) {
+				struct slot *sl = &B.conns[i].slots[j];
+
+				if (B.conns[i].dead)
+					continue;
+				sl->due = B.t0 + (double)k++ / B.rate;
+				heap_push(sl);
+			}
+		loop();
+		printf(" rate=%.0f rops=%" PRIu64 " rsecs=%.4f rerrors=%" PRIu64
+		    " rp50=%.1f rp99=%.1f", B.rate, B.ops, B.tlast - B.t0,
+		    B.errors - errors0, hquantile(0.50), hquantile(0.99));
+		free(B.heap);
+	}
+	B.next_rss = 0;
+	sample_rss();
+	rss1 = proc_kib(pid, "VmRSS:");
+	hwm = proc_kib(pid, "VmHWM:");
+	printf(" rss0=%ld rssmax=%ld rss1=%ld hwm=%ld connect=%.3f dropped=%"
+	    PRIu64 "\n", rss0, B.rssmax, rss1, hwm, tconn, B.dropped);
 	for (i = 0; i < B.nconn; i++)
 		rpc_destroy_context(B.conns[i].rpc);
+	close(B.epfd);
+	free(B.conns);
 	free(B.buf);
 	return B.errors == 0 ? 0 : 1;
 }
@@ -1269,8 +1662,8 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "shell") == 0)
 		return shell();
 	fprintf(stderr, "usage: nfsbench bench -s SERVER -e EXPORT -w WORKLOAD "
-	    "[-c CONNS] [-d DEPTH] [-t SECS] [-P PID] [-W WRITE_MIB] [-p PORT]\n"
-	    "       [-T TAG]\n"
+	    "[-c CONNS] [-d DEPTH] [-t SECS] [-n OPS] [-P PID] [-W WRITE_MIB]\n"
+	    "       [-p PORT] [-T TAG] [-D DIR] [-r RATE]\n"
 	    "       nfsbench shell\n");
 	return 2;
 }
