@@ -3265,17 +3265,22 @@ g_restarted(void)
  * inode number may be reused) gets a new handle, and the old one is
  * STALE.
  */
+/* The entry of name, copied into *out: libnfs' decoder may leave entries
+ * at addresses not aligned for their 64-bit fields. */
 static entryplus3 *
-rdp_find(const nfs_fh3 *d, const char *name)
+rdp_find(const nfs_fh3 *d, const char *name, entryplus3 *out)
 {
 	READDIRPLUS3res *p = readdirplus3(d, 0, NULL, 8192, 65536);
 	entryplus3 *e;
 
 	if (ST(p) != NFS3_OK)
 		return NULL;
-	for (e = p->READDIRPLUS3res_u.resok.reply.entries; e; e = e->nextentry)
-		if (strcmp(e->name, name) == 0)
-			return e;
+	for (e = p->READDIRPLUS3res_u.resok.reply.entries; e != NULL;
+	    e = out->nextentry) {
+		memcpy(out, e, sizeof(*out));
+		if (strcmp(out->name, name) == 0)
+			return out;
+	}
 	return NULL;
 }
 
@@ -3286,7 +3291,7 @@ g_fresh(void)
 	struct timespec ts[2];
 	struct stat st;
 	nfs_fh3 d, h1, h2;
-	entryplus3 *e;
+	entryplus3 *e, ent;
 	fattr3 *a;
 	LOOKUP3res *l;
 	int fd, round;
@@ -3305,7 +3310,7 @@ g_fresh(void)
 	close(fd);
 	/* twice: the first listing fills the handle cache, the second hits */
 	for (round = 0; round < 2; round++) {
-		e = rdp_find(&d, "f");
+		e = rdp_find(&d, "f", &ent);
 		check(e != NULL && e->name_attributes.attributes_follow &&
 		    e->name_handle.handle_follows &&
 		    e->name_attributes.post_op_attr_u.attributes.size == 10,
@@ -3334,7 +3339,7 @@ g_fresh(void)
 		check(false, "fresh-change", "utimensat: %s", strerror(errno));
 		return;
 	}
-	e = rdp_find(&d, "f");
+	e = rdp_find(&d, "f", &ent);
 	a = e && e->name_attributes.attributes_follow ?
 	    &e->name_attributes.post_op_attr_u.attributes : NULL;
 	check(a != NULL && a->size == 20 && a->mtime.seconds == 1234567890 &&
@@ -3358,7 +3363,7 @@ g_fresh(void)
 		return;
 	}
 	close(fd);
-	e = rdp_find(&d, "f");
+	e = rdp_find(&d, "f", &ent);
 	ok = e != NULL && e->name_handle.handle_follows &&
 	    !fh_eq(&h1, &e->name_handle.post_op_fh3_u.handle) &&
 	    e->name_attributes.attributes_follow &&
