@@ -252,6 +252,63 @@ exp_path_hash(const char *s)
 	return h;
 }
 
+/* Put export i in the index (room for it: at most half full). */
+static void
+pidx_put(struct exp_table *t, size_t i)
+{
+	size_t k;
+
+	for (k = exp_path_hash(t->exports[i]->path) & t->pmask;
+	    t->pidx[k] != 0; k = (k + 1) & t->pmask)
+		if (strcmp(t->exports[t->pidx[k] - 1]->path,
+		    t->exports[i]->path) == 0)
+			return;		/* the first of equal paths stays */
+	t->pidx[k] = (uint32_t)i + 1;
+}
+
+int
+exp_path_index(struct exp_table *t)
+{
+	size_t cap = 16, i;
+	uint32_t *v;
+
+	while (cap < 2 * t->nexports + 2)
+		cap <<= 1;
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	free(t->pidx);
+	t->pidx = v;
+	t->pmask = cap - 1;
+	for (i = 0; i < t->nexports; i++)
+		pidx_put(t, i);
+	t->pidx_n = t->nexports;
+	return 0;
+}
+
+/* The export of normalized path, while the table is being built (kept up
+ * to date as exports are added; a line taken back rebuilds it). */
+static struct exp_export *
+table_find(struct exp_table *t, const char *path)
+{
+	size_t i, k;
+
+	if (t->pidx_n != t->nexports || t->pidx == NULL) {
+		if (exp_path_index(t) != 0) {
+			for (i = 0; i < t->nexports; i++)	/* no memory */
+				if (strcmp(t->exports[i]->path, path) == 0)
+					return t->exports[i];
+			return NULL;
+		}
+	}
+	for (k = exp_path_hash(path) & t->pmask; t->pidx[k] != 0;
+	    k = (k + 1) & t->pmask) {
+		i = t->pidx[k] - 1;
+		if (strcmp(t->exports[i]->path, path) == 0)
+			return t->exports[i];
+	}
+	return NULL;
+}
+
 /* Per call in mountd (MNT and each parent of a MNT path): never a scan of
  * the whole table once it is finished. */
 const struct exp_export *
@@ -263,7 +320,7 @@ exp_lookup(const struct exp_table *t, const char *path)
 	if (t == NULL || path == NULL || strlen(path) > PATH_MAX ||
 	    path_normalize(path, buf) != 0)
 		return NULL;
-	if (t->pidx != NULL) {
+	if (t->pidx != NULL && t->pidx_n == t->nexports) {
 		for (k = exp_path_hash(buf) & t->pmask; t->pidx[k] != 0;
 		    k = (k + 1) & t->pmask) {
 			i = t->pidx[k] - 1;
@@ -629,11 +686,9 @@ static struct exp_export *
 export_get(struct exp_table *t, const char *path)
 {
 	struct exp_export *e, **ne;
-	size_t i;
 
-	for (i = 0; i < t->nexports; i++)
-		if (strcmp(t->exports[i]->path, path) == 0)
-			return t->exports[i];
+	if ((e = table_find(t, path)) != NULL)
+		return e;
 	if (t->nexports == t->capexports) {
 		size_t cap = t->capexports != 0 ? t->capexports * 2 : 16;
 
@@ -649,6 +704,12 @@ export_get(struct exp_table *t, const char *path)
 		return NULL;
 	}
 	t->exports[t->nexports++] = e;
+	/* keep the index whole while it is at most half full */
+	if (t->pidx != NULL && t->pidx_n == t->nexports - 1 &&
+	    2 * t->nexports + 2 <= t->pmask + 1) {
+		pidx_put(t, t->nexports - 1);
+		t->pidx_n = t->nexports;
+	}
 	return e;
 }
 
@@ -937,12 +998,8 @@ parse_line(struct exp_table *t, struct linebuf *lb, const char *file,
 		    "path must not contain \"..\"");
 		goto out;
 	}
-	for (i = 0; i < t->nexports; i++)
-		if (strcmp(t->exports[i]->path, path) == 0) {
-			undo->e = t->exports[i];
-			undo->nclients = undo->e->nclients;
-			break;
-		}
+	if ((undo->e = table_find(t, path)) != NULL)
+		undo->nclients = undo->e->nclients;
 	for (i = 1; i < lb->ntoks; i++) {
 		tk = &lb->toks[i];
 		v = lb->dec + tk->off;

@@ -37,12 +37,16 @@ struct exp_table {
 	 * index + 1 by a hash of the path; NULL: scan */
 	uint32_t		*pidx;
 	size_t			pmask;
+	size_t			pidx_n;		/* exports it holds: valid only
+						   when it is nexports */
 	/* exp_table_needs_names(), exp_table_any_sync() once finished */
 	bool			finished, names, any_sync;
 };
 
 /* FNV-1a of a NUL-terminated string (the path index's hash). */
 uint32_t exp_path_hash(const char *s);
+/* (Re)build the path index of every export; 0 or -ENOMEM. */
+int	exp_path_index(struct exp_table *t);
 
 /* Fill e (if not NULL): file, position and message; returns -EINVAL. */
 int	exp_errf(struct exp_err *e, const char *file, unsigned line,

@@ -354,7 +354,7 @@ build_showmount(struct exp_table *t)
 {
 	struct mnt_tmp *m = NULL;
 	const struct exp_client *c;
-	size_t nm = 0, ty, i, j, k;
+	size_t nm = 0, ty, i, j, k, *slot;
 	int rc = 0;
 
 	exp_showmount_free(t);
@@ -362,17 +362,23 @@ build_showmount(struct exp_table *t)
 		return 0;
 	if ((m = calloc(t->nexports, sizeof(*m))) == NULL)
 		return -ENOMEM;
+	/* export i's place in m, SIZE_MAX before its first client */
+	if ((slot = malloc(t->nexports * sizeof(*slot))) == NULL) {
+		free(m);
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nexports; i++)
+		slot[i] = SIZE_MAX;
 	for (ty = 0; ty < EXP_CL_NTYPES && rc == 0; ty++) {
 		for (i = 0; i < t->nexports && rc == 0; i++) {
 			for (j = 0; j < t->exports[i]->nclients; j++) {
 				c = t->exports[i]->clients[j];
 				if (c->type != ty)
 					continue;
-				for (k = 0; k < nm; k++)
-					if (m[k].path == t->exports[i]->path)
-						break;
-				if (k == nm)
+				if ((k = slot[i]) == SIZE_MAX) {
+					k = slot[i] = nm;
 					m[nm++].path = t->exports[i]->path;
+				}
 				if ((rc = mnt_add(&m[k], c)) != 0)
 					break;
 			}
@@ -397,6 +403,7 @@ build_showmount(struct exp_table *t)
 	for (i = 0; i < nm; i++)
 		free(m[i].g);
 	free(m);
+	free(slot);
 	if (rc != 0) {
 		/* t->mnt is filled from the end: free what was built */
 		for (i = 0; i < nm && t->mnt != NULL; i++)
@@ -521,36 +528,10 @@ exp_table_hash(const struct exp_table *t)
 	return t->hash;
 }
 
-/* exp_lookup()'s index: at most half full; the first of equal paths. */
 bool
 exp_table_any_sync(const struct exp_table *t)
 {
 	return t->finished ? t->any_sync : scan_any_sync(t);
-}
-
-static int
-build_path_index(struct exp_table *t)
-{
-	size_t cap = 16, i, k;
-	uint32_t *v;
-
-	while (cap < 2 * t->nexports + 2)
-		cap <<= 1;
-	if ((v = calloc(cap, sizeof(*v))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < t->nexports; i++) {
-		for (k = exp_path_hash(t->exports[i]->path) & (cap - 1);
-		    v[k] != 0; k = (k + 1) & (cap - 1))
-			if (strcmp(t->exports[v[k] - 1]->path,
-			    t->exports[i]->path) == 0)
-				break;
-		if (v[k] == 0)
-			v[k] = (uint32_t)i + 1;
-	}
-	free(t->pidx);
-	t->pidx = v;
-	t->pmask = cap - 1;
-	return 0;
 }
 
 int
@@ -564,7 +545,7 @@ exp_table_finish(struct exp_table *t)
 
 	if ((rc = build_showmount(t)) != 0)
 		return rc;
-	if ((rc = build_path_index(t)) != 0)
+	if ((rc = exp_path_index(t)) != 0)
 		return rc;
 	t->names = scan_needs_names(t);
 	t->any_sync = scan_any_sync(t);

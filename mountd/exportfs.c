@@ -113,6 +113,9 @@ struct line {
 struct lines {
 	struct line	*v;
 	size_t		 n, cap;
+	/* lines_find's index (index + 1 by path and client, at most half
+	 * full), valid while hn == n; made on demand */
+	size_t		*h, hmask, hn;
 };
 
 struct ctx {
@@ -174,8 +177,55 @@ lines_free(struct lines *ls)
 		free(ls->v[i].text);
 	}
 	free(ls->v);
+	free(ls->h);
 	ls->v = NULL;
-	ls->n = ls->cap = 0;
+	ls->h = NULL;
+	ls->n = ls->cap = ls->hn = ls->hmask = 0;
+}
+
+/* FNV-1a of path, NUL, and client without case (as lines_find compares). */
+static size_t
+line_hash(const char *path, const char *client)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *path != '\0'; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	h *= 16777619u;
+	for (; *client != '\0'; client++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*client)) *
+		    16777619u;
+	return h;
+}
+
+static void
+lines_hput(struct lines *ls, size_t i)
+{
+	size_t k;
+
+	for (k = line_hash(ls->v[i].path, ls->v[i].client) & ls->hmask;
+	    ls->h[k] != 0; k = (k + 1) & ls->hmask)
+		;
+	ls->h[k] = i + 1;
+}
+
+/* (Re)make the index; false without memory (lines_find scans then). */
+static bool
+lines_index(struct lines *ls)
+{
+	size_t cap = 64, i;
+
+	while (cap < 2 * ls->n + 2)
+		cap <<= 1;
+	free(ls->h);
+	ls->hn = 0;
+	if ((ls->h = calloc(cap, sizeof(*ls->h))) == NULL)
+		return false;
+	ls->hmask = cap - 1;
+	for (i = 0; i < ls->n; i++)
+		lines_hput(ls, i);
+	ls->hn = ls->n;
+	return true;
 }
 
 /* Append (takes the three strings; frees them on failure). */
@@ -198,6 +248,11 @@ lines_add(struct lines *ls, char *path, char *client, char *text)
 	ls->v[ls->n].client = client;
 	ls->v[ls->n].text = text;
 	ls->n++;
+	if (ls->h != NULL && ls->hn == ls->n - 1 &&
+	    2 * ls->n + 2 <= ls->hmask + 1) {
+		lines_hput(ls, ls->n - 1);
+		ls->hn = ls->n;
+	}
 	return 0;
 nomem:
 	free(path);
@@ -206,16 +261,30 @@ nomem:
 	return -ENOMEM;
 }
 
+/* The first entry of path and client: a probe of the index, not a scan
+ * (exportfs -r of a 10,000-line table looks every line up). */
 static ssize_t
-lines_find(const struct lines *ls, const char *path, const char *client)
+lines_find(struct lines *ls, const char *path, const char *client)
 {
-	size_t i;
+	size_t i, k, best = SIZE_MAX;
 
-	for (i = 0; i < ls->n; i++)
-		if (strcmp(ls->v[i].path, path) == 0 &&
+	if (ls->hn != ls->n || ls->h == NULL) {
+		if (!lines_index(ls)) {
+			for (i = 0; i < ls->n; i++)
+				if (strcmp(ls->v[i].path, path) == 0 &&
+				    strcasecmp(ls->v[i].client, client) == 0)
+					return (ssize_t)i;
+			return -1;
+		}
+	}
+	for (k = line_hash(path, client) & ls->hmask; ls->h[k] != 0;
+	    k = (k + 1) & ls->hmask) {
+		i = ls->h[k] - 1;
+		if (i < best && strcmp(ls->v[i].path, path) == 0 &&
 		    strcasecmp(ls->v[i].client, client) == 0)
-			return (ssize_t)i;
-	return -1;
+			best = i;
+	}
+	return best == SIZE_MAX ? -1 : (ssize_t)best;
 }
 
 static void
@@ -226,6 +295,7 @@ lines_del(struct lines *ls, size_t i)
 	free(ls->v[i].text);
 	memmove(&ls->v[i], &ls->v[i + 1], (ls->n - i - 1) * sizeof(*ls->v));
 	ls->n--;
+	ls->hn = SIZE_MAX;	/* indices moved: made again when needed */
 }
 
 /* Add, or replace in place an entry of the same path and client. */
@@ -766,7 +836,7 @@ escape_path(const char *s)
  * the options of that entry in the exports files, else the defaults.
  */
 static int
-operand_lines(struct ctx *c, const char *arg, const struct lines *files,
+operand_lines(struct ctx *c, const char *arg, struct lines *files,
     struct lines *out)
 {
 	struct exp_table *t = NULL;
@@ -1038,7 +1108,7 @@ static const char etab_header[] =
 static int
 change(struct ctx *c, int argc, char **argv)
 {
-	struct lines cur = { NULL, 0, 0 }, files = { NULL, 0, 0 };
+	struct lines cur = { 0 }, files = { 0 };
 	struct exp_table *t = NULL, *ft = NULL;
 	struct exp_err err;
 	char *text = NULL, *out = NULL;
@@ -1104,7 +1174,7 @@ change(struct ctx *c, int argc, char **argv)
 			}
 		}
 		for (i = 0; i < (size_t)argc; i++) {
-			struct lines one = { NULL, 0, 0 };
+			struct lines one = { 0 };
 			size_t k;
 
 			if (operand_lines(c, argv[i], c->ignore ? NULL : &files,
