@@ -485,6 +485,20 @@ stat_from_statx(const struct statx *x, struct stat *st, struct fhc_key *k)
 	}
 }
 
+/* Is kh one of the kernel's handle types that begin with a 32-bit inode
+ * number (FILEID_INO32_GEN, FILEID_INO32_GEN_PARENT), and that number ino? */
+static bool
+kh_ino_is(const struct fh_khandle *kh, uint64_t ino)
+{
+	uint32_t v;
+
+	if ((kh->type != 1 && kh->type != 2) || kh->len < 8 ||
+	    ino > UINT32_MAX)
+		return false;
+	memcpy(&v, kh->bytes, sizeof(v));
+	return v == (uint32_t)ino;
+}
+
 int
 vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
     const char *name, int form, struct stat *st, uint8_t **fhp,
@@ -514,14 +528,24 @@ vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
 			return 0;
 		}
 	}
-	/*
-	 * Not known: the handle and the key from one open object, so that a
-	 * name renamed over between the two can never pair one object's key
-	 * with another's handle in the cache.
-	 */
 	if (fc == NULL || !fhcache_keyable(&k))
 		return vfs_make_fh_at(rq, ex, dirfd, name, form, fhp, lenp) ==
 		    0 ? 0 : 1;
+	/*
+	 * Not known. The handle by name, when it names the inode number the
+	 * key has (the kernel's ino32+generation handles of ext4, XFS...,
+	 * whose first 4 bytes are the inode number): if the name was renamed
+	 * over between the two calls, the numbers differ; if the inode was
+	 * freed and reused meanwhile, the key's object is gone for good and
+	 * its entry can never be asked for. Else the handle and the key come
+	 * from one open object.
+	 */
+	if (fh_from_path(dirfd, name, &kh, NULL) == 0 && kh_ino_is(&kh, k.ino)) {
+		if (encode(rq, ex, &kh, form, fhp, lenp) != 0)
+			return 1;
+		fhcache_put(fc, &k, ex->export_id, ex->volid, form, *fhp, *lenp);
+		return 0;
+	}
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 1;
