@@ -54,6 +54,8 @@
 #define READ_TURN	(2 * READ_CHUNK)
 #define MAX_EMPTY_RECORDS 16
 #define CORK_MAX	(256 * 1024)	/* inline replies held for one send */
+#define CORK_CALLS	4		/* ... at most: the client must not wait
+					   for a whole batch to be answered */
 #define OQ_IOV		64		/* iovecs per sendmsg of the queue */
 #define BIG_FREE	(64 * 1024)	/* frees worth a malloc_trim */
 
@@ -382,6 +384,7 @@ xprt_accept(struct rpc_srv *srv, struct rpc_listener *l)
 
 static bool resume_later(struct rpc_srv *srv, struct rpc_conn *c);
 static void wake_loop(struct rpc_srv *srv);
+static void conn_flush(struct rpc_srv *srv, struct rpc_conn *c);
 
 /* Too much read and not answered on c? (Not the number queued in all:
  * the calls of parked connections would hold everyone else back.) */
@@ -492,6 +495,10 @@ conn_input(struct rpc_srv *srv, struct rpc_conn *c, const uint8_t *p, size_t n)
 		atomic_fetch_add(&c->inbytes, rq->len);
 		atomic_fetch_add(&srv->qbytes, rq->len);
 		if (sched_try_inline(srv, rq)) {
+			if (c->corked && ++c->cork_n >= CORK_CALLS) {
+				conn_flush(srv, c);
+				c->corked = true;
+			}
 			if (atomic_load(&c->dead))
 				return -1;	/* its reply could not go */
 			continue;
@@ -560,7 +567,6 @@ partial_evict(struct rpc_srv *srv, struct rpc_conn *keep)
 
 static void read_batch(struct rpc_srv *srv, struct rpc_conn *c,
     uint32_t events);
-static void conn_flush(struct rpc_srv *srv, struct rpc_conn *c);
 
 void
 xprt_read(struct rpc_srv *srv, struct rpc_conn *c, uint32_t events)
@@ -996,6 +1002,7 @@ conn_flush(struct rpc_srv *srv, struct rpc_conn *c)
 	int rc = 0;
 
 	c->corked = false;
+	c->cork_n = 0;
 	if (atomic_load(&c->dead))
 		return;
 	pthread_mutex_lock(&c->wlock);

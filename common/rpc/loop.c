@@ -64,6 +64,7 @@ rpc_srv_run(struct rpc_srv *srv, int sigfd,
 		time_t now;
 
 		n = epoll_wait(srv->epfd, evs, 64, reg_wait_ms(srv, 1000));
+		srv->inline_round = 0;
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		for (i = 0; i < n; i++) {

@@ -98,6 +98,7 @@ struct rpc_conn {
 	bool			 want_out;	/* EPOLLOUT armed */
 	bool			 corked;	/* loop: inline replies wait for
 						   conn_flush (one sendmsg) */
+	unsigned		 cork_n;	/* ... how many wait */
 	bool			 choked;
 
 	struct rpc_sched	 sched;		/* under qlock */
@@ -186,6 +187,7 @@ struct rpc_srv {
 	bool			 inline_ran;	/* loop: identity may be a
 						   caller's (ident_root) */
 	unsigned long		 inline_calls;	/* run inline (loop) */
+	unsigned		 inline_round;	/* ... in this epoll round */
 
 	/* registrations made, for unregister; retries and readiness */
 	struct rpc_reg		*regs;

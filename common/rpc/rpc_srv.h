@@ -301,6 +301,9 @@ void	rpc_srv_free(struct rpc_srv *srv);
  * connection), with a notice. Handlers may ask rpc_req_inline(rq).
  */
 #define RPC_INLINE_STALL_MS	50
+/* Calls the loop runs itself per epoll round; the rest of a busy round
+ * goes to the workers, so that a pipelining client gets every core. */
+#define RPC_INLINE_PER_ROUND	8
 #define RPC_INLINE_OFF_SECS	30
 void	rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *, bool meta),
 	    void *arg);

@@ -96,9 +96,12 @@ sched_try_inline(struct rpc_srv *srv, struct req *rq)
 		srv->inline_off_until = 0;
 		log_notice("calls run on the event loop again");
 	}
+	if (srv->inline_round >= RPC_INLINE_PER_ROUND)
+		return false;	/* a busy round: the workers share it */
 	if (srv->inline_gate != NULL && !srv->inline_gate(srv->inline_gate_arg,
 	    !rq->fast))
 		return false;
+	srv->inline_round++;
 	rq->inline_call = true;
 	srv->inline_ran = true;
 	srv->inline_calls++;
