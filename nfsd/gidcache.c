@@ -184,6 +184,24 @@ gidcache_apply(struct gidcache *gc, struct cred *c)
 	return rc;
 }
 
+bool
+gidcache_known(struct gidcache *gc, uid_t uid)
+{
+	unsigned h = (unsigned)uid % GC_BUCKETS;
+	time_t now = time(NULL);
+	struct gc_ent *e;
+	bool known = false;
+
+	pthread_mutex_lock(&gc->lock);
+	for (e = gc->b[h]; e != NULL; e = e->next)
+		if (e->uid == uid) {
+			known = e->expires > now;
+			break;
+		}
+	pthread_mutex_unlock(&gc->lock);
+	return known;
+}
+
 unsigned
 gidcache_count(struct gidcache *gc)
 {

@@ -9,6 +9,7 @@
 #define NFSD_GIDCACHE_H
 
 #include <sys/types.h>
+#include <stdbool.h>
 
 #include "common/cred.h"
 
@@ -27,6 +28,9 @@ void	gidcache_free(struct gidcache *gc);
  * nfs-utils does).
  */
 int	gidcache_apply(struct gidcache *gc, struct cred *c);
+/* Would gidcache_apply() answer uid from the cache, without asking NSS
+ * (which may wait)? Never blocks beyond the cache's lock. */
+bool	gidcache_known(struct gidcache *gc, uid_t uid);
 /* Users cached now (for tests). */
 unsigned gidcache_count(struct gidcache *gc);
 

@@ -397,17 +397,24 @@ take_control(struct rpc_srv *srv)
 /*
  * May the event loop run a cheap call itself (rpc_srv_set_inline)? Not
  * when a handler might wait: for a client's host name (exports with
- * wildcards or netgroups), or for the user database (manage-gids). A
- * metadata change (CREATE, REMOVE, SETATTR...) only when every export is
- * async: on a sync export it waits for the disk.
+ * wildcards or netgroups), or for the user database (manage-gids, unless
+ * the caller's groups are cached). A metadata change (CREATE, REMOVE,
+ * SETATTR...) only when every export is async: on a sync export it waits
+ * for the disk.
  */
 static bool
-inline_gate(void *arg, bool meta)
+inline_gate(void *arg, const struct req *rq, bool meta)
 {
-	const struct nfsd_conf *c = arg;
+	uint32_t uid;
 
-	return !c->manage_gids && !exp_holder_needs_names(&nfsd.exports) &&
-	    (!meta || !exp_holder_any_sync(&nfsd.exports));
+	(void)arg;
+	if (exp_holder_needs_names(&nfsd.exports) ||
+	    (meta && exp_holder_any_sync(&nfsd.exports)))
+		return false;
+	if (nfsd.gids != NULL && rpc_req_peek_sys_uid(rq, &uid) &&
+	    !gidcache_known(nfsd.gids, (uid_t)uid))
+		return false;	/* a worker asks NSS; the next call is cached */
+	return true;
 }
 
 /* Once a second, in the loop thread: what the denial limiters counted. */

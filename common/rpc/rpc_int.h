@@ -181,7 +181,7 @@ struct rpc_srv {
 	struct drc		*drc;
 
 	/* inline calls (sched.c): loop thread, but gate_arg's state */
-	bool			(*inline_gate)(void *, bool meta);
+	bool			(*inline_gate)(void *, const struct req *, bool meta);
 	void			*inline_gate_arg;
 	time_t			 inline_off_until;	/* stalled: off until */
 	bool			 inline_ran;	/* loop: identity may be a

@@ -293,7 +293,8 @@ void	rpc_srv_free(struct rpc_srv *srv);
  * AUTH_SYS) is run by the event loop right where it was read, saving two
  * thread hand-offs, when gate(arg, false) says the daemon's handlers cannot
  * wait right now (nfsd: no export needs a client's host name, which a
- * resolver thread may take seconds to find); NULL gate: always. A
+ * resolver thread may take seconds to find; with manage-gids, the caller's
+ * groups are cached); NULL gate: always. A
  * P_INLINE_META call is run inline only if gate(arg, true) allows it too
  * (nfsd: every export is async, so nothing waits for the disk). A call that holds the
  * loop longer than RPC_INLINE_STALL_MS turns inline calls off for
@@ -305,8 +306,11 @@ void	rpc_srv_free(struct rpc_srv *srv);
  * goes to the workers, so that a pipelining client gets every core. */
 #define RPC_INLINE_PER_ROUND	8
 #define RPC_INLINE_OFF_SECS	30
-void	rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *, bool meta),
-	    void *arg);
+void	rpc_srv_set_inline(struct rpc_srv *srv,
+	    bool (*gate)(void *, const struct req *rq, bool meta), void *arg);
+/* The uid of an AUTH_SYS call, read from the raw record before it is
+ * decoded (for an inline gate): true and *uid, or false. */
+bool	rpc_req_peek_sys_uid(const struct req *rq, uint32_t *uid);
 static inline bool
 rpc_req_inline(const struct req *rq)
 {

@@ -62,10 +62,30 @@ sched_proc_flags(struct rpc_srv *srv, const struct req *rq)
 /* ------------------------------------------------------------ inline */
 
 void
-rpc_srv_set_inline(struct rpc_srv *srv, bool (*gate)(void *, bool), void *arg)
+rpc_srv_set_inline(struct rpc_srv *srv,
+    bool (*gate)(void *, const struct req *, bool), void *arg)
 {
 	srv->inline_gate = gate;
 	srv->inline_gate_arg = arg;
+}
+
+bool
+rpc_req_peek_sys_uid(const struct req *rq, uint32_t *uid)
+{
+	size_t clen, mlen, off;
+
+	/* header 24, flavour 24, length 28, stamp 32, machine name 36 */
+	if (rq->len < 44 || rd32(rq->buf + 24) != 1)
+		return false;
+	clen = rd32(rq->buf + 28);
+	mlen = rd32(rq->buf + 36);
+	if (clen > RPC_MAX_AUTH_BYTES || mlen > 255)
+		return false;
+	off = 40 + ((mlen + 3) & ~(size_t)3);
+	if (off + 4 > 32 + clen || off + 4 > rq->len)
+		return false;
+	*uid = rd32(rq->buf + off);
+	return true;
 }
 
 static uint64_t
@@ -99,7 +119,7 @@ sched_try_inline(struct rpc_srv *srv, struct req *rq)
 	if (srv->inline_round >= RPC_INLINE_PER_ROUND)
 		return false;	/* a busy round: the workers share it */
 	if (srv->inline_gate != NULL && !srv->inline_gate(srv->inline_gate_arg,
-	    !rq->fast))
+	    rq, !rq->fast))
 		return false;
 	srv->inline_round++;
 	rq->inline_call = true;

@@ -31,7 +31,10 @@ known_user_gets_server_groups(void **st)
 	c->ngroups = 2;
 	c->groups[0] = 777;
 	c->groups[1] = 778;
+	assert_false(gidcache_known(gc, 0));	/* not asked yet: NSS */
 	assert_int_equal(gidcache_apply(gc, c), 0);
+	assert_true(gidcache_known(gc, 0));	/* now from the cache */
+	assert_false(gidcache_known(gc, 1));
 	assert_int_equal(c->gid, 4242);
 	assert_int_equal(c->ngroups, (unsigned)nwant);
 	for (i = 0; i < c->ngroups; i++)
