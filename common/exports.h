@@ -201,6 +201,8 @@ int	exp_resolver_getaddrinfo(void *arg, const char *name,
 /* Exports in order of first appearance. */
 size_t	exp_count(const struct exp_table *t);
 const struct exp_export *exp_at(const struct exp_table *t, size_t i);
+/* 32-bit FNV-1a of a NUL-terminated path (the path index; export ids). */
+uint32_t exp_path_hash(const char *s);
 /* The export of exactly this path (normalized first), or NULL. */
 const struct exp_export *exp_lookup(const struct exp_table *t,
 	    const char *path);

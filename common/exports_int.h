@@ -43,8 +43,6 @@ struct exp_table {
 	bool			finished, names, any_sync;
 };
 
-/* FNV-1a of a NUL-terminated string (the path index's hash). */
-uint32_t exp_path_hash(const char *s);
 /* (Re)build the path index of every export; 0 or -ENOMEM. */
 int	exp_path_index(struct exp_table *t);
 

@@ -20,12 +20,8 @@
 uint32_t
 exp_live_id(const char *path)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = exp_path_hash(path);
 
-	for (; *path != '\0'; path++) {
-		h ^= (unsigned char)*path;
-		h *= 16777619u;
-	}
 	return h != 0 ? h : 1;
 }
 

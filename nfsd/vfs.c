@@ -499,36 +499,63 @@ kh_ino_is(const struct fh_khandle *kh, uint64_t ino)
 	return v == (uint32_t)ino;
 }
 
+/* Fresh attributes of dirfd/name (a final symlink not followed) and its
+ * cache key: 0 or -errno. */
+static int
+stat_name(int dirfd, const char *name, struct stat *st, struct fhc_key *k)
+{
+	struct statx x;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+	    STATX_BASIC_STATS | STATX_BTIME, &x) != 0)
+		return -errno;
+	stat_from_statx(&x, st, k);
+	return 0;
+}
+
+/* The handle cache's wire handle of k in ex, copied into the arena: true
+ * on a hit (never with the cache off or a key it cannot hold). */
+static bool
+cache_get(struct req *rq, const struct exp_live_export *ex,
+    const struct fhc_key *k, int form, uint8_t **fhp, size_t *lenp)
+{
+	uint8_t tmp[FH_MAXSIZE], *buf;
+	size_t len = sizeof(tmp);
+
+	if (!fhcache_get(nfsd_of(rq)->fhc, k, ex->export_id, ex->volid, form,
+	    tmp, &len) || (buf = req_alloc(rq, len)) == NULL)
+		return false;
+	memcpy(buf, tmp, len);
+	*fhp = buf;
+	*lenp = len;
+	return true;
+}
+
+static void
+cache_put(struct req *rq, const struct exp_live_export *ex,
+    const struct fhc_key *k, int form, const uint8_t *fh, size_t len)
+{
+	fhcache_put(nfsd_of(rq)->fhc, k, ex->export_id, ex->volid, form, fh,
+	    len);
+}
+
 int
 vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
     const char *name, int form, struct stat *st, uint8_t **fhp,
     size_t *lenp)
 {
-	struct fhcache *fc = nfsd_of(rq)->fhc;
 	struct statx x;
 	struct fhc_key k;
 	struct fh_khandle kh;
-	uint8_t *buf;
-	size_t len = FH_MAXSIZE;
 	int fd, rc;
 
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-	    STATX_BASIC_STATS | STATX_BTIME, &x) != 0)
-		return -errno;
-	stat_from_statx(&x, st, &k);
+	if ((rc = stat_name(dirfd, name, st, &k)) != 0)
+		return rc;
 	if (st->st_dev != ex->dev)
 		return 1;	/* a mount point: attributes only */
-	if (fc != NULL && fhcache_keyable(&k)) {
-		if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
-			return 1;
-		if (fhcache_get(fc, &k, ex->export_id, ex->volid, form, buf,
-		    &len)) {
-			*fhp = buf;
-			*lenp = len;
-			return 0;
-		}
-	}
-	if (fc == NULL || !fhcache_keyable(&k))
+	if (cache_get(rq, ex, &k, form, fhp, lenp))
+		return 0;
+	if (nfsd_of(rq)->fhc == NULL || !fhcache_keyable(&k))
 		return vfs_make_fh_at(rq, ex, dirfd, name, form, fhp, lenp) ==
 		    0 ? 0 : 1;
 	/*
@@ -543,7 +570,7 @@ vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
 	if (fh_from_path(dirfd, name, &kh, NULL) == 0 && kh_ino_is(&kh, k.ino)) {
 		if (encode(rq, ex, &kh, form, fhp, lenp) != 0)
 			return 1;
-		fhcache_put(fc, &k, ex->export_id, ex->volid, form, *fhp, *lenp);
+		cache_put(rq, ex, &k, form, *fhp, *lenp);
 		return 0;
 	}
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -558,7 +585,7 @@ vfs_plus_at(struct req *rq, const struct exp_live_export *ex, int dirfd,
 	close(fd);
 	if ((rc = encode(rq, ex, &kh, form, fhp, lenp)) != 0)
 		return 1;
-	fhcache_put(fc, &k, ex->export_id, ex->volid, form, *fhp, *lenp);
+	cache_put(rq, ex, &k, form, *fhp, *lenp);
 	return 0;
 }
 
@@ -566,52 +593,36 @@ int
 vfs_lookup_cached(struct req *rq, const struct vnode *dir, const char *name,
     int form, struct stat *st, uint8_t **fhp, size_t *lenp)
 {
-	struct fhcache *fc = nfsd_of(rq)->fhc;
-	struct statx x;
 	struct fhc_key k;
-	uint8_t *buf;
-	size_t len = FH_MAXSIZE;
 	int rc;
 
-	if (fc == NULL || !S_ISDIR(dir->st.st_mode) ||
+	if (nfsd_of(rq)->fhc == NULL || !S_ISDIR(dir->st.st_mode) ||
 	    vfs_check_name(name, false) != 0)
 		return 1;	/* ".", "..", bad names: vfs_lookup() says */
 	/* as the caller: the kernel checks search permission on dir */
-	if (statx(dir->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-	    STATX_BASIC_STATS | STATX_BTIME, &x) != 0) {
-		rc = -errno;
+	if ((rc = stat_name(dir->fd, name, st, &k)) != 0)
 		return rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG ?
 		    rc : 1;
-	}
-	stat_from_statx(&x, st, &k);
-	if (st->st_dev != dir->ex->dev || !fhcache_keyable(&k))
+	if (st->st_dev != dir->ex->dev)
 		return 1;	/* a mount point: crossmnt/nohide rules */
-	if ((buf = req_alloc(rq, FH_MAXSIZE)) == NULL)
-		return 1;
-	if (!fhcache_get(fc, &k, dir->ex->export_id, dir->ex->volid, form,
-	    buf, &len))
-		return 1;
-	*fhp = buf;
-	*lenp = len;
-	return 0;
+	return cache_get(rq, dir->ex, &k, form, fhp, lenp) ? 0 : 1;
 }
 
 void
 vfs_fhcache_note(struct req *rq, const struct vnode *vn, int form,
     const uint8_t *fh, size_t len)
 {
-	struct fhcache *fc = nfsd_of(rq)->fhc;
 	struct statx x;
 	struct stat st;
 	struct fhc_key k;
 
-	if (fc == NULL || vn->fd < 0 || statx(vn->fd, "", AT_EMPTY_PATH,
-	    STATX_INO | STATX_BTIME, &x) != 0)
+	if (nfsd_of(rq)->fhc == NULL || vn->fd < 0 ||
+	    statx(vn->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_BTIME, &x) != 0)
 		return;
 	stat_from_statx(&x, &st, &k);
 	if (k.ino != (uint64_t)vn->st.st_ino || k.dev != (uint64_t)vn->st.st_dev)
 		return;
-	fhcache_put(fc, &k, vn->ex->export_id, vn->ex->volid, form, fh, len);
+	cache_put(rq, vn->ex, &k, form, fh, len);
 }
 
 int

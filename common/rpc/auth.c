@@ -31,6 +31,30 @@ get_u32(const struct rpc_opaque *o, uint32_t *off, uint32_t *v)
  * AUTH_BADCRED: machine name over 255 bytes, more than 16 gids, a length
  * running past the body, or bytes left over.
  */
+bool
+rpc_req_peek_sys_uid(const struct req *rq, uint32_t *uid)
+{
+	struct rpc_opaque cred;
+	uint32_t off = 0, w;
+
+	/* the credential follows xid, direction, rpcvers, prog, vers, proc */
+	cred.body = rq->buf + 24;
+	cred.len = rq->len < 32 ? 0 : (uint32_t)(rq->len - 24);
+	if (!get_u32(&cred, &off, &cred.flavor) || cred.flavor != 1 ||
+	    !get_u32(&cred, &off, &w) || w > RPC_MAX_AUTH_BYTES ||
+	    w > cred.len - off)
+		return false;
+	/* the AUTH_SYS body: stamp, machine name, uid */
+	cred.body += off;
+	cred.len = w;
+	off = 0;
+	if (!get_u32(&cred, &off, &w) || !get_u32(&cred, &off, &w) ||
+	    w > CRED_SYS_MAXNAME || w > cred.len - off)
+		return false;
+	off += (w + 3) & ~3u;
+	return get_u32(&cred, &off, uid);
+}
+
 int
 auth_sys_decode(const struct rpc_opaque *cred, struct cred *c,
     enum auth_stat *why)

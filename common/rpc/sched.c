@@ -70,34 +70,6 @@ rpc_srv_set_inline(struct rpc_srv *srv,
 }
 
 bool
-rpc_req_peek_sys_uid(const struct req *rq, uint32_t *uid)
-{
-	size_t clen, mlen, off;
-
-	/* header 24, flavour 24, length 28, stamp 32, machine name 36 */
-	if (rq->len < 44 || rd32(rq->buf + 24) != 1)
-		return false;
-	clen = rd32(rq->buf + 28);
-	mlen = rd32(rq->buf + 36);
-	if (clen > RPC_MAX_AUTH_BYTES || mlen > 255)
-		return false;
-	off = 40 + ((mlen + 3) & ~(size_t)3);
-	if (off + 4 > 32 + clen || off + 4 > rq->len)
-		return false;
-	*uid = rd32(rq->buf + off);
-	return true;
-}
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-bool
 sched_try_inline(struct rpc_srv *srv, struct req *rq)
 {
 	uint32_t flavor;
@@ -125,10 +97,10 @@ sched_try_inline(struct rpc_srv *srv, struct req *rq)
 	rq->inline_call = true;
 	srv->inline_ran = true;
 	srv->inline_calls++;
-	t0 = mono_ns();
+	t0 = stats_now_ns();
 	rpc_dispatch(srv, rq);
 	srv_request_done(srv, rq);
-	ms = (mono_ns() - t0) / 1000000u;
+	ms = (stats_now_ns() - t0) / 1000000u;
 	if (ms >= RPC_INLINE_STALL_MS) {
 		srv->inline_off_until = time(NULL) + RPC_INLINE_OFF_SECS;
 		log_notice("a cheap call held the event loop for %llu ms: "

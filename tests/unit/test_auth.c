@@ -161,11 +161,56 @@ every_truncation_rejected(void **st)
 	free(c);
 }
 
+/* The uid an inline gate reads from a raw call (rpc_req_peek_sys_uid):
+ * the credential's own, and nothing for other flavours or a short one. */
+static void
+peek_sys_uid(void **state)
+{
+	struct enc cred, call;
+	struct req rq;
+	uint32_t uid = 0;
+	size_t full;
+
+	(void)state;
+	make_sys(&cred, "client.example.com", 4321, 100, 3);
+	memset(&call, 0, sizeof(call));
+	w32(&call, 7);		/* xid */
+	w32(&call, 0);		/* CALL */
+	w32(&call, 2);
+	w32(&call, 100003);
+	w32(&call, 3);
+	w32(&call, 1);		/* GETATTR */
+	w32(&call, AUTH_SYS);
+	w32(&call, (uint32_t)cred.n);
+	memcpy(call.b + call.n, cred.b, cred.n);
+	call.n += cred.n;
+	w32(&call, 0);		/* verifier AUTH_NONE */
+	w32(&call, 0);
+	memset(&rq, 0, sizeof(rq));
+	rq.buf = call.b;
+	rq.len = call.n;
+	assert_true(rpc_req_peek_sys_uid(&rq, &uid));
+	assert_int_equal(uid, 4321);
+	/* cut inside the machine name: no uid */
+	full = call.n;
+	rq.len = 24 + 8 + 8;
+	assert_false(rpc_req_peek_sys_uid(&rq, &uid));
+	/* a credential length past the record */
+	rq.len = full;
+	call.b[28] = 0x7f;
+	assert_false(rpc_req_peek_sys_uid(&rq, &uid));
+	call.b[28] = 0;
+	/* AUTH_NONE: nothing to read */
+	call.b[27] = AUTH_NONE;
+	assert_false(rpc_req_peek_sys_uid(&rq, &uid));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_cred),
+		cmocka_unit_test(peek_sys_uid),
 		cmocka_unit_test(seventeen_gids_badcred),
 		cmocka_unit_test(long_machname_badcred),
 		cmocka_unit_test(claimed_lengths_past_body),
